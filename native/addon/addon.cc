@@ -1,0 +1,111 @@
+// Module entry: NativeModel, CPU/ISA introspection, and the float64
+// reference used by the gradient tests.
+//
+// TS signatures (lib/native.ts mirrors these):
+//   isa(): string                          the kernel table chosen at load
+//   availableIsas(): string[]              tables this CPU and build can run
+//   referenceLossAndGradients(spec, params: Float64Array, x: Float64Array,
+//       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[]):
+//       { loss: number, gradients: Float64Array, output: Float64Array }
+#include <napi.h>
+
+#include <cstring>
+#include <initializer_list>
+
+#include "addon/errors.h"
+#include "addon/model_wrap.h"
+#include "addon/spec_from_js.h"
+#include "core/trainer.h"
+#include "kernels/kernels.h"
+
+namespace fc_addon {
+namespace {
+
+Napi::Value Isa(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), fc::active_kernels().isa);
+}
+
+Napi::Value AvailableIsas(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const char* isa : {"scalar", "avx2", "avx512", "neon"})
+    if (fc::kernels_for_isa(isa)) out.Set(i++, Napi::String::New(env, isa));
+  return out;
+}
+
+bool F64(Napi::Env env, Napi::Value v, const char* name, size_t n, const double** out) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      v.As<Napi::Float64Array>().ElementLength() != n) {
+    TypeError(env, std::string(name) + " must be a Float64Array of " + std::to_string(n) + " elements")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = v.As<Napi::Float64Array>().Data();
+  return true;
+}
+
+// Synchronous and float64: for tests on small networks only.
+Napi::Value ReferenceLossAndGradients(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  fc::NetworkSpec spec;
+  if (!SpecFromJs(env, info[0], &spec)) return env.Undefined();
+  if (!info[4].IsNumber() || info[4].As<Napi::Number>().Int64Value() < 1) {
+    TypeError(env, "n must be a positive integer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int64_t n = info[4].As<Napi::Number>().Int64Value();
+  try {
+    fc::Network<double> net(spec, fc::scalar_kernels_f64());
+    const double *params, *x, *y;
+    if (!F64(env, info[1], "params", net.num_params(), &params) ||
+        !F64(env, info[2], "x", n * net.in_per_sample(), &x) || !F64(env, info[3], "y", n * net.out_per_sample(), &y))
+      return env.Undefined();
+    std::memcpy(net.params(), params, sizeof(double) * net.num_params());
+    if (info[5].IsArray()) {
+      Napi::Array states = info[5].As<Napi::Array>();
+      for (uint32_t k = 0; k < states.Length() && k < spec.layers.size(); k++) {
+        Napi::Value s = states.Get(k);
+        if (!s.IsObject() || spec.layers[k].kind != fc::LayerKind::kLstm) continue;
+        const size_t len = n * spec.layers[k].units;
+        const double *h, *c;
+        if (!F64(env, s.As<Napi::Object>().Get("h"), "states[k].h", len, &h) ||
+            !F64(env, s.As<Napi::Object>().Get("c"), "states[k].c", len, &c))
+          return env.Undefined();
+        net.set_state(k, h, c, (int)n);
+      }
+    }
+    double loss = 0.0;
+    fc_status st = fc::loss_and_gradients(net, x, y, n, &loss);
+    if (st != FC_STATUS_OK) {
+      StatusError(env, st, "").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Float64Array grads = Napi::Float64Array::New(env, net.num_params());
+    std::memcpy(grads.Data(), net.grads(), sizeof(double) * net.num_params());
+    Napi::Float64Array output = Napi::Float64Array::New(env, n * net.out_per_sample());
+    net.copy_output(output.Data());
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("loss", loss);
+    out.Set("gradients", grads);
+    out.Set("output", output);
+    return out;
+  } catch (const std::bad_alloc&) {
+    StatusError(env, FC_STATUS_OUT_OF_MEMORY, "").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+}
+
+}  // namespace
+}  // namespace fc_addon
+
+static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
+  using namespace fc_addon;
+  exports.Set("NativeModel", ModelWrap::Init(env));
+  exports.Set("isa", Napi::Function::New(env, Isa));
+  exports.Set("availableIsas", Napi::Function::New(env, AvailableIsas));
+  exports.Set("referenceLossAndGradients", Napi::Function::New(env, ReferenceLossAndGradients));
+  return exports;
+}
+
+NODE_API_MODULE(flowcast, InitFlowcast)

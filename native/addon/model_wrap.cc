@@ -1,0 +1,452 @@
+#include "addon/model_wrap.h"
+
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "addon/errors.h"
+#include "addon/spec_from_js.h"
+#include "core/init.h"
+#include "core/trainer.h"
+#include "kernels/kernels.h"
+
+namespace fc_addon {
+namespace {
+
+// Typed-array backstops; lib/ has already validated with friendlier messages.
+bool IsF32(Napi::Value v) {
+  return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
+}
+
+bool CheckF32(Napi::Env env, Napi::Value v, const char* name, size_t expected) {
+  if (!IsF32(v)) {
+    TypeError(env, std::string(name) + " must be a Float32Array").ThrowAsJavaScriptException();
+    return false;
+  }
+  if (v.As<Napi::Float32Array>().ElementLength() != expected) {
+    TypeError(env, std::string(name) + " has " + std::to_string(v.As<Napi::Float32Array>().ElementLength()) +
+                       " elements, expected " + std::to_string(expected))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+bool GetPositive(Napi::Env env, Napi::Value v, const char* name, int64_t* out) {
+  if (!v.IsNumber() || v.As<Napi::Number>().DoubleValue() < 1) {
+    TypeError(env, std::string(name) + " must be a positive integer").ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = v.As<Napi::Number>().Int64Value();
+  return true;
+}
+
+// Runs a core status through to the promise. Called on the main thread.
+void Settle(Napi::Promise::Deferred& deferred, Napi::Env env, fc_status status,
+            const std::string& detail, Napi::Value value) {
+  if (status == FC_STATUS_OK)
+    deferred.Resolve(value);
+  else
+    deferred.Reject(StatusError(env, status, detail).Value());
+}
+
+// Base for the model's workers: keeps the model object and the input arrays
+// alive while the work runs off the event loop, and clears the busy mark.
+template <typename Base>
+class ModelWorker : public Base {
+ public:
+  ModelWorker(Napi::Env env, ModelWrap* model, Napi::Object model_obj)
+      : Base(env), deferred_(Napi::Promise::Deferred::New(env)), model_(model) {
+    keep_.push_back(Napi::Persistent(Napi::Value(model_obj)));
+  }
+  Napi::Promise Promise() { return deferred_.Promise(); }
+  void Keep(Napi::Value v) { keep_.push_back(Napi::Persistent(v)); }
+
+ protected:
+  void OnError(const Napi::Error& e) override {
+    model_->clear_busy();
+    deferred_.Reject(e.Value());
+  }
+  // Runs fn, turning C++ exceptions into statuses: nothing escapes a worker.
+  template <typename Fn>
+  void Guard(Fn&& fn) {
+    try {
+      status_ = fn();
+    } catch (const std::bad_alloc&) {
+      status_ = FC_STATUS_OUT_OF_MEMORY;
+    } catch (const std::exception& e) {
+      status_ = FC_STATUS_INTERNAL;
+      detail_ = e.what();
+    } catch (...) {
+      status_ = FC_STATUS_INTERNAL;
+    }
+  }
+
+  Napi::Promise::Deferred deferred_;
+  ModelWrap* model_;
+  std::vector<Napi::Reference<Napi::Value>> keep_;
+  fc_status status_ = FC_STATUS_OK;
+  std::string detail_;
+};
+
+class FitEpochWorker : public ModelWorker<Napi::AsyncProgressQueueWorker<fc::BatchProgress>> {
+ public:
+  FitEpochWorker(Napi::Env env, ModelWrap* model, Napi::Object obj, const float* x, const float* y,
+                 int64_t n, int batch, bool shuffle, Napi::Value on_progress)
+      : ModelWorker(env, model, obj), x_(x), y_(y), n_(n), batch_(batch), shuffle_(shuffle) {
+    if (on_progress.IsFunction()) progress_ = Napi::Persistent(on_progress.As<Napi::Function>());
+  }
+
+  void Execute(const ExecutionProgress& progress) override {
+    Guard([&] {
+      return fc::train_epoch(model_->net(), model_->adam(), x_, y_, n_, batch_, shuffle_, model_->rng(),
+                             &model_->cancel_flag(),
+                             [&](const fc::BatchProgress& p) { progress.Send(&p, 1); }, &result_);
+    });
+  }
+
+  void OnProgress(const fc::BatchProgress* data, size_t count) override {
+    if (progress_.IsEmpty() || !callback_error_.IsEmpty()) return;
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    for (size_t i = 0; i < count; i++) {
+      progress_.Call({Napi::Number::New(env, (double)data[i].batch), Napi::Number::New(env, (double)data[i].batches),
+                      Napi::Number::New(env, (double)data[i].samples), Napi::Number::New(env, data[i].loss)});
+      if (env.IsExceptionPending()) {
+        // A throwing progress callback stops the epoch at the next batch and
+        // becomes the promise's rejection.
+        callback_error_ = Napi::Persistent(Napi::Value(env.GetAndClearPendingException().Value()));
+        model_->cancel_flag().store(true);
+        return;
+      }
+    }
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    model_->clear_busy();
+    if (!callback_error_.IsEmpty()) {
+      deferred_.Reject(callback_error_.Value());
+      return;
+    }
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("loss", result_.loss);
+    out.Set("batches", Napi::Number::New(env, (double)result_.batches));
+    if (status_ == FC_STATUS_OK) {
+      deferred_.Resolve(out);
+      return;
+    }
+    std::string detail = detail_;
+    if (status_ == FC_STATUS_NON_FINITE)
+      detail = "loss of batch " + std::to_string(result_.failed_batch + 1) +
+               " is not finite; the parameters keep their values from before that batch";
+    Napi::Error err = StatusError(env, status_, detail);
+    err.Set("partial", out);
+    deferred_.Reject(err.Value());
+  }
+
+ private:
+  const float* x_;
+  const float* y_;
+  int64_t n_;
+  int batch_;
+  bool shuffle_;
+  fc::EpochResult result_;
+  Napi::FunctionReference progress_;
+  Napi::Reference<Napi::Value> callback_error_;
+};
+
+class PredictWorker : public ModelWorker<Napi::AsyncWorker> {
+ public:
+  PredictWorker(Napi::Env env, ModelWrap* model, Napi::Object obj, const float* x, int64_t n, int batch,
+                Napi::Float32Array out)
+      : ModelWorker(env, model, obj), x_(x), n_(n), batch_(batch), out_(out.Data()) {
+    Keep(out);
+    out_index_ = keep_.size() - 1;
+  }
+  void Execute() override {
+    Guard([&] { return fc::predict(model_->net(), x_, n_, batch_, out_, &model_->cancel_flag()); });
+  }
+  void OnOK() override {
+    model_->clear_busy();
+    Settle(deferred_, Env(), status_, detail_, keep_[out_index_].Value());
+  }
+
+ private:
+  const float* x_;
+  int64_t n_;
+  int batch_;
+  float* out_;
+  size_t out_index_ = 0;
+};
+
+class GradientWorker : public ModelWorker<Napi::AsyncWorker> {
+ public:
+  GradientWorker(Napi::Env env, ModelWrap* model, Napi::Object obj, const float* x, const float* y, int64_t n,
+                 Napi::Float32Array grads)
+      : ModelWorker(env, model, obj), x_(x), y_(y), n_(n), grads_(grads.Data()) {
+    Keep(grads);
+    grads_index_ = keep_.size() - 1;
+  }
+  void Execute() override {
+    Guard([&] {
+      fc::Network<float>& net = model_->net();
+      fc_status st = fc::loss_and_gradients(net, x_, y_, n_, &loss_);
+      std::memcpy(grads_, net.grads(), sizeof(float) * net.num_params());
+      return st;
+    });
+  }
+  void OnOK() override {
+    Napi::Env env = Env();
+    model_->clear_busy();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("loss", loss_);
+    out.Set("gradients", keep_[grads_index_].Value());
+    Settle(deferred_, env, status_, detail_, out);
+  }
+
+ private:
+  const float* x_;
+  const float* y_;
+  int64_t n_;
+  float* grads_;
+  size_t grads_index_ = 0;
+  double loss_ = 0.0;
+};
+
+}  // namespace
+
+Napi::Function ModelWrap::Init(Napi::Env env) {
+  return DefineClass(env, "NativeModel",
+                     {
+                         InstanceMethod<&ModelWrap::ParamCount>("paramCount"),
+                         InstanceMethod<&ModelWrap::Layout>("layout"),
+                         InstanceMethod<&ModelWrap::GetParams>("getParams"),
+                         InstanceMethod<&ModelWrap::SetParams>("setParams"),
+                         InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
+                         InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
+                         InstanceMethod<&ModelWrap::Predict>("predict"),
+                         InstanceMethod<&ModelWrap::LossAndGradients>("lossAndGradients"),
+                         InstanceMethod<&ModelWrap::ResetStates>("resetStates"),
+                         InstanceMethod<&ModelWrap::StateRows>("stateRows"),
+                         InstanceMethod<&ModelWrap::GetState>("getState"),
+                         InstanceMethod<&ModelWrap::SetState>("setState"),
+                         InstanceMethod<&ModelWrap::Cancel>("cancel"),
+                         InstanceMethod<&ModelWrap::Busy>("busy"),
+                         InstanceMethod<&ModelWrap::Dispose>("dispose"),
+                     });
+}
+
+ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
+  Napi::Env env = info.Env();
+  fc::NetworkSpec spec;
+  if (!SpecFromJs(env, info[0], &spec)) return;
+  if (!info[1].IsNumber()) {
+    TypeError(env, "seed must be a number").ThrowAsJavaScriptException();
+    return;
+  }
+  const uint64_t seed = (uint64_t)info[1].As<Napi::Number>().Int64Value();
+  try {
+    net_ = std::make_unique<fc::Network<float>>(spec, fc::active_kernels());
+    rng_.reseed(seed);
+    fc::keras_initialize(*net_, rng_);
+  } catch (const std::bad_alloc&) {
+    net_.reset();
+    StatusError(env, FC_STATUS_OUT_OF_MEMORY, "allocating the parameters").ThrowAsJavaScriptException();
+    return;
+  }
+  external_bytes_ = (long)(net_->num_params() * 2 * sizeof(float));
+  Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
+}
+
+bool ModelWrap::Usable(Napi::Env env) {
+  if (!net_) {
+    Napi::Error err = Napi::Error::New(env, "The model was disposed");
+    err.Set("code", Napi::String::New(env, "ERR_FLOWCAST_DISPOSED"));
+    err.ThrowAsJavaScriptException();
+    return false;
+  }
+  if (busy_) {
+    BusyError(env, busy_).ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+Napi::Value ModelWrap::ParamCount(const Napi::CallbackInfo& info) {
+  if (!Usable(info.Env())) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), (double)net_->num_params());
+}
+
+Napi::Value ModelWrap::Layout(const Napi::CallbackInfo& info) {
+  if (!Usable(info.Env())) return info.Env().Undefined();
+  return LayoutToJs(info.Env(), net_->layout());
+}
+
+Napi::Value ModelWrap::GetParams(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  Napi::Float32Array out = Napi::Float32Array::New(env, net_->num_params());
+  std::memcpy(out.Data(), net_->params(), sizeof(float) * net_->num_params());
+  return out;
+}
+
+Napi::Value ModelWrap::SetParams(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env) || !CheckF32(env, info[0], "params", net_->num_params())) return env.Undefined();
+  std::memcpy(net_->params(), info[0].As<Napi::Float32Array>().Data(), sizeof(float) * net_->num_params());
+  return env.Undefined();
+}
+
+Napi::Value ModelWrap::CompileAdam(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  for (int i = 0; i < 4; i++)
+    if (!info[i].IsNumber()) {
+      TypeError(env, "compileAdam expects 4 numbers").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+  adam_.learning_rate = info[0].As<Napi::Number>().DoubleValue();
+  adam_.beta1 = info[1].As<Napi::Number>().DoubleValue();
+  adam_.beta2 = info[2].As<Napi::Number>().DoubleValue();
+  adam_.epsilon = info[3].As<Napi::Number>().DoubleValue();
+  adam_.reset(net_->num_params());
+  compiled_ = true;
+  return env.Undefined();
+}
+
+Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  if (!compiled_) {
+    StatusError(env, FC_STATUS_NOT_COMPILED, "").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int64_t n = 0, batch = 0;
+  if (!GetPositive(env, info[2], "n", &n) || !GetPositive(env, info[3], "batchSize", &batch)) return env.Undefined();
+  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample()) ||
+      !CheckF32(env, info[1], "y", n * net_->out_per_sample()))
+    return env.Undefined();
+  const bool shuffle = info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
+  cancel_.store(false);
+  auto* w = new FitEpochWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(),
+                               info[1].As<Napi::Float32Array>().Data(), n, (int)batch, shuffle, info[5]);
+  w->Keep(info[0]);
+  w->Keep(info[1]);
+  set_busy("fit()");
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  int64_t n = 0, batch = 0;
+  if (!GetPositive(env, info[1], "n", &n) || !GetPositive(env, info[2], "batchSize", &batch)) return env.Undefined();
+  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample())) return env.Undefined();
+  Napi::Float32Array out = Napi::Float32Array::New(env, n * net_->out_per_sample());
+  cancel_.store(false);
+  auto* w = new PredictWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(), n,
+                              (int)batch, out);
+  w->Keep(info[0]);
+  set_busy("predict()");
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value ModelWrap::LossAndGradients(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  int64_t n = 0;
+  if (!GetPositive(env, info[2], "n", &n)) return env.Undefined();
+  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample()) ||
+      !CheckF32(env, info[1], "y", n * net_->out_per_sample()))
+    return env.Undefined();
+  Napi::Float32Array grads = Napi::Float32Array::New(env, net_->num_params());
+  auto* w = new GradientWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(),
+                               info[1].As<Napi::Float32Array>().Data(), n, grads);
+  w->Keep(info[0]);
+  w->Keep(info[1]);
+  set_busy("lossAndGradients()");
+  Napi::Promise p = w->Promise();
+  w->Queue();
+  return p;
+}
+
+Napi::Value ModelWrap::ResetStates(const Napi::CallbackInfo& info) {
+  if (Usable(info.Env())) net_->reset_states();
+  return info.Env().Undefined();
+}
+
+Napi::Value ModelWrap::StateRows(const Napi::CallbackInfo& info) {
+  if (!Usable(info.Env())) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), net_->state_rows());
+}
+
+static bool LstmLayerIndex(Napi::Env env, const fc::NetworkSpec& spec, Napi::Value v, int* k) {
+  if (!v.IsNumber()) {
+    TypeError(env, "layer must be a number").ThrowAsJavaScriptException();
+    return false;
+  }
+  *k = v.As<Napi::Number>().Int32Value();
+  if (*k < 0 || *k >= (int)spec.layers.size() || spec.layers[*k].kind != fc::LayerKind::kLstm) {
+    TypeError(env, "layer " + std::to_string(*k) + " is not an LSTM layer").ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+Napi::Value ModelWrap::GetState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int k = 0;
+  int64_t rows = 0;
+  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetPositive(env, info[1], "rows", &rows))
+    return env.Undefined();
+  const long n = rows * net_->spec().layers[k].units;
+  Napi::Float32Array h = Napi::Float32Array::New(env, n), c = Napi::Float32Array::New(env, n);
+  net_->get_state(k, h.Data(), c.Data(), (int)rows);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("h", h);
+  out.Set("c", c);
+  return out;
+}
+
+Napi::Value ModelWrap::SetState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int k = 0;
+  int64_t rows = 0;
+  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetPositive(env, info[3], "rows", &rows))
+    return env.Undefined();
+  const size_t n = rows * net_->spec().layers[k].units;
+  if (!CheckF32(env, info[1], "h", n) || !CheckF32(env, info[2], "c", n)) return env.Undefined();
+  net_->set_state(k, info[1].As<Napi::Float32Array>().Data(), info[2].As<Napi::Float32Array>().Data(), (int)rows);
+  return env.Undefined();
+}
+
+Napi::Value ModelWrap::Cancel(const Napi::CallbackInfo& info) {
+  cancel_.store(true);
+  return info.Env().Undefined();
+}
+
+Napi::Value ModelWrap::Busy(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), busy_ != nullptr);
+}
+
+Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (busy_) {
+    BusyError(env, busy_).ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (net_) {
+    Napi::MemoryManagement::AdjustExternalMemory(env, -external_bytes_);
+    net_.reset();
+    adam_.reset(0);
+  }
+  return env.Undefined();
+}
+
+}  // namespace fc_addon

@@ -1,0 +1,78 @@
+// NativeModel: the JS handle on one Network<float> and its optimizer state.
+// Only typed arrays, numbers and shapes cross; parameters, gradients and
+// Adam moments stay here as contiguous buffers.
+//
+// TS signatures (lib/native.ts mirrors these):
+//   new NativeModel(spec: NativeSpec, seed: number)
+//   paramCount(): number
+//   layout(): { name: string, offset: number, shape: number[] }[]
+//   getParams(): Float32Array                 setParams(p: Float32Array): void
+//   compileAdam(lr, beta1, beta2, epsilon): void
+//   fitEpoch(x, y, n, batchSize, shuffle, onProgress(batch, batches, samples, loss)):
+//       Promise<{ loss: number, batches: number }>
+//   predict(x, n, batchSize): Promise<Float32Array>
+//   lossAndGradients(x, y, n): Promise<{ loss: number, gradients: Float32Array }>
+//   resetStates(): void   stateRows(): number
+//   getState(layer, rows): { h: Float32Array, c: Float32Array }
+//   setState(layer, h, c, rows): void
+//   cancel(): void        busy(): boolean      dispose(): void
+#ifndef FLOWCAST_ADDON_MODEL_WRAP_H
+#define FLOWCAST_ADDON_MODEL_WRAP_H
+
+#include <napi.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "core/network.h"
+#include "core/optimizer.h"
+#include "core/rng.h"
+
+namespace fc_addon {
+
+class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit ModelWrap(const Napi::CallbackInfo& info);
+
+  // Used by the workers (main thread only).
+  fc::Network<float>& net() { return *net_; }
+  fc::Adam& adam() { return adam_; }
+  fc::Rng& rng() { return rng_; }
+  std::atomic<bool>& cancel_flag() { return cancel_; }
+  void set_busy(const char* what) { busy_ = what; }
+  void clear_busy() { busy_ = nullptr; }
+
+ private:
+  // Throws and returns false if disposed or busy.
+  bool Usable(Napi::Env env);
+
+  Napi::Value ParamCount(const Napi::CallbackInfo& info);
+  Napi::Value Layout(const Napi::CallbackInfo& info);
+  Napi::Value GetParams(const Napi::CallbackInfo& info);
+  Napi::Value SetParams(const Napi::CallbackInfo& info);
+  Napi::Value CompileAdam(const Napi::CallbackInfo& info);
+  Napi::Value FitEpoch(const Napi::CallbackInfo& info);
+  Napi::Value Predict(const Napi::CallbackInfo& info);
+  Napi::Value LossAndGradients(const Napi::CallbackInfo& info);
+  Napi::Value ResetStates(const Napi::CallbackInfo& info);
+  Napi::Value StateRows(const Napi::CallbackInfo& info);
+  Napi::Value GetState(const Napi::CallbackInfo& info);
+  Napi::Value SetState(const Napi::CallbackInfo& info);
+  Napi::Value Cancel(const Napi::CallbackInfo& info);
+  Napi::Value Busy(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+
+  std::unique_ptr<fc::Network<float>> net_;
+  fc::Adam adam_;
+  bool compiled_ = false;
+  fc::Rng rng_;
+  std::atomic<bool> cancel_{false};
+  const char* busy_ = nullptr;  // what the model is busy with, or null
+  long external_bytes_ = 0;
+};
+
+}  // namespace fc_addon
+
+#endif  // FLOWCAST_ADDON_MODEL_WRAP_H

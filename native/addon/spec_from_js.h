@@ -1,0 +1,21 @@
+// Reads a network spec from its plain JS description (numbers and booleans only):
+//   { steps, features, layers: [{ kind: 0 LSTM | 1 Dense, units,
+//     returnSequences, stateful, activation: 0 linear | 1 tanh | 2 sigmoid | 3 relu }] }
+#ifndef FLOWCAST_ADDON_SPEC_FROM_JS_H
+#define FLOWCAST_ADDON_SPEC_FROM_JS_H
+
+#include <napi.h>
+
+#include "core/spec.h"
+
+namespace fc_addon {
+
+// On failure, throws (pending JS exception) and returns false.
+bool SpecFromJs(Napi::Env env, Napi::Value value, fc::NetworkSpec* spec);
+
+// The parameter layout as [{ name, offset, shape }].
+Napi::Array LayoutToJs(Napi::Env env, const std::vector<fc::ParamEntry>& layout);
+
+}  // namespace fc_addon
+
+#endif  // FLOWCAST_ADDON_SPEC_FROM_JS_H

@@ -1,0 +1,338 @@
+#include "core/network.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/layout.h"
+
+namespace fc {
+
+template <typename T>
+Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels)
+    : spec_(spec), kern_(kernels) {
+  layout_ = param_layout(spec_, &num_params_);
+  params_.assign(num_params_, T(0));
+  grads_.assign(num_params_, T(0));
+  layers_.resize(spec_.layers.size());
+  int in = spec_.features;
+  size_t p = 0;
+  for (size_t k = 0; k < spec_.layers.size(); k++) {
+    Layer& L = layers_[k];
+    L.spec = spec_.layers[k];
+    L.in = in;
+    if (L.spec.kind == LayerKind::kLstm) {
+      L.w_off = layout_[p++].offset;
+      L.r_off = layout_[p++].offset;
+      L.bi_off = layout_[p++].offset;
+      L.bh_off = layout_[p++].offset;
+      last_lstm_ = (int)k;
+    } else {
+      L.w_off = layout_[p++].offset;
+      L.bi_off = layout_[p++].offset;
+    }
+    in = L.spec.units;
+  }
+  seq_out_ = spec_.layers[last_lstm_].return_sequences;
+  for (size_t k = 0; k < layers_.size(); k++) {
+    Layer& L = layers_[k];
+    const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
+    L.rows_per_sample = seq ? spec_.steps : 1;
+  }
+}
+
+template <typename T>
+void Network<T>::zero_grads() {
+  std::fill(grads_.begin(), grads_.end(), T(0));
+}
+
+template <typename T>
+void Network<T>::ensure_capacity(int B) {
+  if (B <= capacity_) return;
+  const long TT = spec_.steps;
+  int hmax = 1;
+  for (Layer& L : layers_) {
+    const int H = L.spec.units;
+    const long rows = (long)L.rows_per_sample * B;
+    if (L.spec.kind == LayerKind::kLstm) {
+      hmax = std::max(hmax, H);
+      L.gates.assign(TT * B * 4 * H, T(0));
+      L.dgates.assign(TT * B * 4 * H, T(0));
+      L.hs.assign((TT + 1) * B * H, T(0));
+      L.cs.assign((TT + 1) * B * H, T(0));
+      L.tanh_c.assign(TT * B * H, T(0));
+    } else {
+      L.out.assign(rows * H, T(0));
+    }
+    L.dy.assign(rows * H, T(0));
+  }
+  x_tm_.assign(TT * B * spec_.features, T(0));
+  dh_.assign((long)B * hmax, T(0));
+  dh_next_.assign((long)B * hmax, T(0));
+  dc_.assign((long)B * hmax, T(0));
+  capacity_ = B;
+}
+
+template <typename T>
+const T* Network<T>::layer_input(int k) const {
+  return k == 0 ? x_tm_.data() : layer_output(k - 1);
+}
+
+template <typename T>
+const T* Network<T>::layer_output(int k) const {
+  const Layer& L = layers_[k];
+  if (L.spec.kind == LayerKind::kDense) return L.out.data();
+  const long BH = (long)batch_ * L.spec.units;
+  // hs slot t+1 holds h after step t: the whole sequence is hs[1..T], the
+  // last step alone is hs[T].
+  return L.spec.return_sequences ? L.hs.data() + BH : L.hs.data() + (long)spec_.steps * BH;
+}
+
+template <typename T>
+void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, bool update_state) {
+  ensure_capacity(B);
+  batch_ = B;
+  const int TT = spec_.steps, F = spec_.features;
+  // Gather the batch into time-major order: x_tm[t][b][:] = x[row(b)][t][:].
+  for (int b = 0; b < B; b++) {
+    const int64_t r = rows ? rows[b] : start + b;
+    const T* src = x + r * in_per_sample();
+    for (int t = 0; t < TT; t++)
+      std::memcpy(&x_tm_[((long)t * B + b) * F], src + (long)t * F, sizeof(T) * F);
+  }
+  for (size_t k = 0; k < layers_.size(); k++) {
+    if (layers_[k].spec.kind == LayerKind::kLstm)
+      lstm_forward((int)k, layer_input((int)k), update_state);
+    else
+      dense_forward((int)k, layer_input((int)k));
+  }
+}
+
+template <typename T>
+void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
+  Layer& L = layers_[k];
+  const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = 4 * H;
+  const long BH = (long)B * H;
+  const T* W = params_.data() + L.w_off;   // (4H, I)
+  const T* R = params_.data() + L.r_off;   // (4H, H)
+  const T* bi = params_.data() + L.bi_off;  // (4H)
+  const T* bh = params_.data() + L.bh_off;  // (4H)
+
+  // Initial state: saved rows for a stateful layer, zeros otherwise.
+  if (L.spec.stateful && state_rows_ > 0) {
+    const int n = std::min(B, state_rows_);
+    std::memcpy(L.hs.data(), L.state_h.data(), sizeof(T) * n * H);
+    std::memcpy(L.cs.data(), L.state_c.data(), sizeof(T) * n * H);
+    std::fill(L.hs.begin() + (long)n * H, L.hs.begin() + BH, T(0));
+    std::fill(L.cs.begin() + (long)n * H, L.cs.begin() + BH, T(0));
+  } else {
+    std::fill(L.hs.begin(), L.hs.begin() + BH, T(0));
+    std::fill(L.cs.begin(), L.cs.begin() + BH, T(0));
+  }
+
+  // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh).
+  T* Z = L.gates.data();
+  kern_.gemm(false, true, TT * B, G, I, x, I, W, I, T(0), Z, G);
+  for (long r = 0; r < (long)TT * B; r++) {
+    T* z = Z + r * G;
+    for (int j = 0; j < G; j++) z[j] += bi[j] + bh[j];
+  }
+  for (int t = 0; t < TT; t++) {
+    T* Zt = Z + (long)t * B * G;
+    // Recurrent part: Z_t += h_{t-1} W_hh^T
+    kern_.gemm(false, true, B, G, H, L.hs.data() + t * BH, H, R, H, T(1), Zt, G);
+    kern_.lstm_cell_forward(B, H, Zt, L.cs.data() + t * BH, L.cs.data() + (t + 1) * BH,
+                            L.tanh_c.data() + t * BH, L.hs.data() + (t + 1) * BH);
+  }
+
+  if (update_state && L.spec.stateful) {
+    if (state_rows_ < B) {
+      // Grow every stateful layer's state to B rows; new rows start at zero.
+      for (Layer& S : layers_) {
+        if (S.spec.kind != LayerKind::kLstm) continue;
+        S.state_h.resize((long)B * S.spec.units, T(0));
+        S.state_c.resize((long)B * S.spec.units, T(0));
+      }
+      state_rows_ = B;
+    }
+    std::memcpy(L.state_h.data(), L.hs.data() + TT * BH, sizeof(T) * BH);
+    std::memcpy(L.state_c.data(), L.cs.data() + TT * BH, sizeof(T) * BH);
+  }
+}
+
+template <typename T>
+static T activate(Activation a, T z) {
+  switch (a) {
+    case Activation::kTanh: return std::tanh(z);
+    case Activation::kSigmoid: return T(1) / (T(1) + std::exp(-z));
+    case Activation::kRelu: return z > T(0) ? z : T(0);
+    case Activation::kLinear: break;
+  }
+  return z;
+}
+
+// d activation / dz, written in terms of the activation's output y.
+template <typename T>
+static T activation_grad(Activation a, T y) {
+  switch (a) {
+    case Activation::kTanh: return T(1) - y * y;
+    case Activation::kSigmoid: return y * (T(1) - y);
+    case Activation::kRelu: return y > T(0) ? T(1) : T(0);
+    case Activation::kLinear: break;
+  }
+  return T(1);
+}
+
+template <typename T>
+void Network<T>::dense_forward(int k, const T* x) {
+  Layer& L = layers_[k];
+  const long rows = (long)L.rows_per_sample * batch_;
+  const int O = L.spec.units, I = L.in;
+  const T* W = params_.data() + L.w_off;  // (O, I)
+  const T* b = params_.data() + L.bi_off;
+  T* y = L.out.data();
+  // y = act(x W^T + b)
+  kern_.gemm(false, true, (int)rows, O, I, x, I, W, I, T(0), y, O);
+  for (long r = 0; r < rows; r++)
+    for (int o = 0; o < O; o++) y[r * O + o] = activate(L.spec.activation, y[r * O + o] + b[o]);
+}
+
+template <typename T>
+void Network<T>::copy_output(T* out) const {
+  const int B = batch_, S = out_steps(), O = out_units();
+  const T* y = layer_output((int)layers_.size() - 1);  // (S*B, O), time-major
+  for (int b = 0; b < B; b++)
+    for (int t = 0; t < S; t++)
+      std::memcpy(out + ((long)b * S + t) * O, y + ((long)t * B + b) * O, sizeof(T) * O);
+}
+
+template <typename T>
+double Network<T>::mse_loss(const T* y, const int64_t* rows, int64_t start, int B) {
+  const int S = out_steps(), O = out_units();
+  const T* yhat = layer_output((int)layers_.size() - 1);
+  T* dy = layers_.back().dy.data();
+  const double N = (double)B * S * O;
+  double sum = 0.0;
+  for (int b = 0; b < B; b++) {
+    const int64_t r = rows ? rows[b] : start + b;
+    const T* target = y + r * out_per_sample();
+    for (int t = 0; t < S; t++)
+      for (int o = 0; o < O; o++) {
+        const long i = ((long)t * B + b) * O + o;
+        const double e = (double)yhat[i] - (double)target[(long)t * O + o];
+        sum += e * e;
+        dy[i] = T(2.0 * e / N);
+      }
+  }
+  return sum / N;
+}
+
+template <typename T>
+void Network<T>::backward() {
+  for (int k = (int)layers_.size() - 1; k >= 0; k--) {
+    T* dx = k > 0 ? layers_[k - 1].dy.data() : nullptr;
+    if (layers_[k].spec.kind == LayerKind::kLstm)
+      lstm_backward(k, layer_input(k), dx);
+    else
+      dense_backward(k, layer_input(k), dx);
+  }
+}
+
+template <typename T>
+void Network<T>::dense_backward(int k, const T* x, T* dx) {
+  Layer& L = layers_[k];
+  const long rows = (long)L.rows_per_sample * batch_;
+  const int O = L.spec.units, I = L.in;
+  const T* W = params_.data() + L.w_off;
+  T* dW = grads_.data() + L.w_off;
+  T* db = grads_.data() + L.bi_off;
+  T* dz = L.dy.data();  // dL/dy, turned into dL/dz in place
+  for (long r = 0; r < rows; r++)
+    for (int o = 0; o < O; o++) {
+      dz[r * O + o] *= activation_grad(L.spec.activation, L.out[r * O + o]);
+      db[o] += dz[r * O + o];
+    }
+  kern_.gemm(true, false, O, I, (int)rows, dz, O, x, I, T(1), dW, I);  // dW += dZ^T X
+  if (dx) kern_.gemm(false, false, (int)rows, I, O, dz, O, W, I, T(0), dx, I);  // dX = dZ W
+}
+
+template <typename T>
+void Network<T>::lstm_backward(int k, const T* x, T* dx) {
+  Layer& L = layers_[k];
+  const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = 4 * H;
+  const long BH = (long)B * H;
+  const T* W = params_.data() + L.w_off;
+  const T* R = params_.data() + L.r_off;
+  T* dW = grads_.data() + L.w_off;
+  T* dR = grads_.data() + L.r_off;
+  T* dbi = grads_.data() + L.bi_off;
+  T* dbh = grads_.data() + L.bh_off;
+  const T* dy = L.dy.data();  // (T*B, H) if sequences, else (B, H) for the last step
+  T* dh = dh_.data();
+  T* dh_next = dh_next_.data();  // dz_{t+1} W_hh: what h_t receives through step t+1
+  T* dc = dc_.data();
+  std::fill(dh_next, dh_next + BH, T(0));
+  std::fill(dc, dc + BH, T(0));
+
+  for (int t = TT - 1; t >= 0; t--) {
+    const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
+    for (long s = 0; s < BH; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
+    T* dZt = L.dgates.data() + (long)t * B * G;
+    kern_.lstm_cell_backward(B, H, L.gates.data() + (long)t * B * G, L.cs.data() + t * BH,
+                             L.tanh_c.data() + t * BH, dh, dc, dZt);
+    // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
+    if (t > 0) kern_.gemm(false, false, B, H, G, dZt, G, R, H, T(0), dh_next, H);
+  }
+  const T* dZ = L.dgates.data();  // (T*B, 4H)
+  const int rows = TT * B;
+  kern_.gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);               // dW_ih += dZ^T X
+  kern_.gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
+  for (long r = 0; r < rows; r++) {
+    const T* z = dZ + r * G;
+    for (int j = 0; j < G; j++) {
+      dbi[j] += z[j];
+      dbh[j] += z[j];
+    }
+  }
+  if (dx) kern_.gemm(false, false, rows, I, G, dZ, G, W, I, T(0), dx, I);  // dX = dZ W_ih
+}
+
+template <typename T>
+void Network<T>::reset_states() {
+  for (Layer& L : layers_) {
+    std::fill(L.state_h.begin(), L.state_h.end(), T(0));
+    std::fill(L.state_c.begin(), L.state_c.end(), T(0));
+  }
+}
+
+template <typename T>
+void Network<T>::set_state(int k, const T* h, const T* c, int rows) {
+  if (rows > state_rows_) {
+    for (Layer& S : layers_) {
+      if (S.spec.kind != LayerKind::kLstm) continue;
+      S.state_h.resize((long)rows * S.spec.units, T(0));
+      S.state_c.resize((long)rows * S.spec.units, T(0));
+    }
+    state_rows_ = rows;
+  }
+  Layer& L = layers_[k];
+  std::memcpy(L.state_h.data(), h, sizeof(T) * rows * L.spec.units);
+  std::memcpy(L.state_c.data(), c, sizeof(T) * rows * L.spec.units);
+}
+
+template <typename T>
+void Network<T>::get_state(int k, T* h, T* c, int rows) const {
+  const Layer& L = layers_[k];
+  const long n = (long)std::min(rows, state_rows_) * L.spec.units;
+  std::fill(h, h + (long)rows * L.spec.units, T(0));
+  std::fill(c, c + (long)rows * L.spec.units, T(0));
+  if (n > 0) {
+    std::memcpy(h, L.state_h.data(), sizeof(T) * n);
+    std::memcpy(c, L.state_c.data(), sizeof(T) * n);
+  }
+}
+
+template class Network<float>;
+template class Network<double>;
+
+}  // namespace fc

@@ -1,0 +1,120 @@
+// A stack of LSTM layers followed by Dense layers, with forward, BPTT and the
+// MSE loss over one contiguous parameter buffer (and one gradient buffer of
+// the same layout). Templated on the element type: float for training,
+// double for the finite-difference oracle; both use a KernelTable<T>.
+//
+// Internally every activation is time-major, so each time step is one
+// contiguous (B, .) block:
+//   x_tm   (T, B, F)       the batch, transposed from the user's (B, T, F)
+//   gates  (T, B, 4H)      z = x W_ih^T + b_ih + b_hh, then += h_{t-1} W_hh^T,
+//                          then activated in place (i, f, g, o)
+//   hs, cs (T+1, B, H)     slot 0 is the initial state, slot t+1 is after step t,
+//                          so hs[0..T) is "h_prev" and hs[1..T] the output, both
+//                          contiguous: the weight gradients are whole-sequence GEMMs
+//   tanh_c (T, B, H)
+// Forward per layer:  h_t = o_t * tanh(c_t),  c_t = f_t * c_{t-1} + i_t * g_t.
+// BPTT per layer, t = T-1 .. 0 (see kernels.h for the pointwise part):
+//   dz_t = cell_backward(dh_t + dz_{t+1} W_hh, dc)
+//   dW_ih += dZ^T X,  dW_hh += dZ^T H_prev,  db_ih = db_hh += sum_rows dZ,
+//   dX = dZ W_ih  (the layer below's dh).
+// Stateful layers start from their saved (h, c) rows instead of zeros; the
+// gradient is truncated at the batch boundary (Keras semantics).
+#ifndef FLOWCAST_CORE_NETWORK_H
+#define FLOWCAST_CORE_NETWORK_H
+
+#include <cstdint>
+#include <vector>
+
+#include "core/spec.h"
+#include "kernels/kernels.h"
+
+namespace fc {
+
+template <typename T>
+class Network {
+ public:
+  // spec must have passed validate_spec.
+  Network(const NetworkSpec& spec, const KernelTable<T>& kernels);
+
+  const NetworkSpec& spec() const { return spec_; }
+  const std::vector<ParamEntry>& layout() const { return layout_; }
+  long num_params() const { return num_params_; }
+  T* params() { return params_.data(); }
+  const T* params() const { return params_.data(); }
+  T* grads() { return grads_.data(); }
+  void zero_grads();
+
+  // Per-sample output: out_steps() x out_units() (out_steps is T when the last
+  // LSTM returns sequences, else 1).
+  int out_steps() const { return seq_out_ ? spec_.steps : 1; }
+  int out_units() const { return spec_.layers.back().units; }
+  long out_per_sample() const { return (long)out_steps() * out_units(); }
+  long in_per_sample() const { return (long)spec_.steps * spec_.features; }
+
+  // Runs B samples. Sample s of the batch is x + row(s) * in_per_sample(),
+  // with row(s) = rows[s] if rows is non-null, else start + s. With
+  // update_state, stateful layers save their final (h, c) rows afterwards.
+  void forward(const T* x, const int64_t* rows, int64_t start, int B, bool update_state);
+
+  // Copies the last forward's output, batch-major (B, out_steps, out_units).
+  void copy_output(T* out) const;
+
+  // MSE = mean over the B * out_per_sample() elements of (y_hat - y)^2; also
+  // seeds the backward pass with dL/dy_hat = 2 (y_hat - y) / N. Targets are
+  // addressed like x. Returns the loss in double precision.
+  double mse_loss(const T* y, const int64_t* rows, int64_t start, int B);
+
+  // Accumulates dL/dparams into grads() (call zero_grads() first for a fresh
+  // gradient), for the batch of the last forward and mse_loss.
+  void backward();
+
+  // Stateful state: (h, c) rows per LSTM layer. reset_states zeros all rows.
+  void reset_states();
+  int state_rows() const { return state_rows_; }
+  // Layer index k must be an LSTM layer; h and c are (rows, H).
+  void set_state(int k, const T* h, const T* c, int rows);
+  void get_state(int k, T* h, T* c, int rows) const;
+
+ private:
+  struct Layer {
+    LayerSpec spec;
+    int in = 0;  // input width
+    long w_off = 0, r_off = 0, bi_off = 0, bh_off = 0;  // LSTM: weight_ih, weight_hh, bias_ih, bias_hh
+    // Dense: w_off = weight (O, I), bi_off = bias (O)
+    int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
+    std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
+    std::vector<T> out;                             // Dense output (rows, O), activated
+    std::vector<T> dy;                              // dL/d(output) (rows, units)
+    std::vector<T> state_h, state_c;                // LSTM stateful rows (state_rows_, H)
+  };
+
+  void ensure_capacity(int B);
+  void lstm_forward(int k, const T* x, bool update_state);
+  void lstm_backward(int k, const T* x, T* dx);
+  void dense_forward(int k, const T* x);
+  void dense_backward(int k, const T* x, T* dx);
+  const T* layer_input(int k) const;   // (rows, in) input of layer k, time-major rows
+  const T* layer_output(int k) const;  // (rows, units) output of layer k, time-major rows
+
+  NetworkSpec spec_;
+  const KernelTable<T>& kern_;
+  std::vector<ParamEntry> layout_;
+  long num_params_ = 0;
+  std::vector<T> params_, grads_;
+  std::vector<Layer> layers_;
+  int last_lstm_ = 0;
+  bool seq_out_ = false;
+  int capacity_ = 0;  // batch rows the workspaces hold
+  int batch_ = 0;     // B of the last forward
+  int state_rows_ = 0;
+  std::vector<T> x_tm_;   // (T, B, F)
+  std::vector<T> dh_, dh_next_, dc_;  // (B, H_max) scratch for BPTT
+  std::vector<double> loss_scratch_;
+};
+
+extern template class Network<float>;
+extern template class Network<double>;
+
+}  // namespace fc
+
+#endif  // FLOWCAST_CORE_NETWORK_H

@@ -1,0 +1,63 @@
+#include "core/spec.h"
+
+#include "core/layout.h"
+
+namespace fc {
+
+fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
+  auto fail = [&](const std::string& msg) {
+    if (why) *why = msg;
+    return FC_STATUS_INVALID_ARGUMENT;
+  };
+  if (spec.steps <= 0) return fail("steps must be positive");
+  if (spec.features <= 0) return fail("features must be positive");
+  if (spec.layers.empty()) return fail("a network needs at least one layer");
+  if (spec.layers[0].kind != LayerKind::kLstm) return fail("the first layer must be an LSTM");
+  bool seen_dense = false;
+  int last_lstm = -1;
+  for (size_t k = 0; k < spec.layers.size(); k++) {
+    const LayerSpec& l = spec.layers[k];
+    if (l.units <= 0) return fail("layer " + std::to_string(k) + " needs positive units");
+    if (l.kind == LayerKind::kLstm) {
+      if (seen_dense) return fail("an LSTM layer cannot follow a Dense layer");
+      last_lstm = (int)k;
+    } else {
+      seen_dense = true;
+    }
+  }
+  for (int k = 0; k < last_lstm; k++) {
+    if (!spec.layers[k].return_sequences)
+      return fail("LSTM layer " + std::to_string(k) +
+                  " feeds another LSTM and must have returnSequences: true");
+  }
+  return FC_STATUS_OK;
+}
+
+std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total) {
+  std::vector<ParamEntry> out;
+  long off = 0;
+  int in = spec.features;
+  auto add = [&](const std::string& name, int rows, int cols, bool vec) {
+    out.push_back(ParamEntry{name, off, rows, cols, vec});
+    off += (long)rows * cols;
+  };
+  for (size_t k = 0; k < spec.layers.size(); k++) {
+    const LayerSpec& l = spec.layers[k];
+    const std::string p = "layers." + std::to_string(k) + ".";
+    if (l.kind == LayerKind::kLstm) {
+      const int G = kLstmGates * l.units;
+      add(p + "weight_ih", G, in, false);
+      add(p + "weight_hh", G, l.units, false);
+      add(p + "bias_ih", G, 1, true);
+      add(p + "bias_hh", G, 1, true);
+    } else {
+      add(p + "weight", l.units, in, false);
+      add(p + "bias", l.units, 1, true);
+    }
+    in = l.units;
+  }
+  if (total) *total = off;
+  return out;
+}
+
+}  // namespace fc

@@ -1,0 +1,52 @@
+// What a network is: its input shape and its layers. Plain data, validated
+// once by validate_spec (TypeScript validates first, with friendlier messages;
+// this is the backstop so the core never runs on a shape it cannot handle).
+#ifndef FLOWCAST_CORE_SPEC_H
+#define FLOWCAST_CORE_SPEC_H
+
+#include <string>
+#include <vector>
+
+#include "flowcast/flowcast.h"
+
+namespace fc {
+
+enum class LayerKind : int { kLstm = 0, kDense = 1 };
+enum class Activation : int { kLinear = 0, kTanh = 1, kSigmoid = 2, kRelu = 3 };
+
+struct LayerSpec {
+  LayerKind kind = LayerKind::kLstm;
+  int units = 0;
+  bool return_sequences = false;  // LSTM: emit h_t for every t, not only the last
+  bool stateful = false;          // LSTM: carry (h, c) from batch to batch
+  Activation activation = Activation::kLinear;  // Dense only
+};
+
+struct NetworkSpec {
+  int steps = 0;     // T, time steps per sample
+  int features = 0;  // F, inputs per time step
+  std::vector<LayerSpec> layers;
+};
+
+// Rules: at least one layer; LSTM layers first, then Dense layers; every
+// LSTM but the last returns sequences (the next LSTM needs one); positive
+// sizes. Writes a reason into *why on failure.
+fc_status validate_spec(const NetworkSpec& spec, std::string* why);
+
+// One named parameter tensor inside the single parameter buffer.
+struct ParamEntry {
+  std::string name;  // PyTorch-style: layers.{k}.weight_ih, layers.{k}.bias, ...
+  long offset = 0;   // in elements
+  int rows = 0;      // shape [rows, cols]; cols == 1 for vectors (shape [rows])
+  int cols = 1;
+  bool is_vector = false;
+};
+
+// The parameter layout for a spec, in buffer order: per LSTM layer k
+// weight_ih [4H, I], weight_hh [4H, H], bias_ih [4H], bias_hh [4H]; per Dense
+// layer weight [O, I], bias [O]. Exactly torch.nn.LSTM / nn.Linear layouts.
+std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total);
+
+}  // namespace fc
+
+#endif  // FLOWCAST_CORE_SPEC_H

@@ -1,0 +1,53 @@
+// The kernel table: the few functions where flowcast spends its time.
+//
+// One table per instruction set. kernels_scalar.cc is the plain reference
+// twin; SIMD files (kernels_avx2.cc, kernels_avx512.cc, kernels_neon.cc) fill
+// the same table with the same signatures. dispatch.cc picks one table once,
+// at load, from CPU detection (FLOWCAST_ISA=scalar|avx2|avx512|neon forces
+// one). Everything is row-major. Shape letters: B batch rows, H hidden units,
+// G = 4H gate rows.
+#ifndef FLOWCAST_KERNELS_KERNELS_H
+#define FLOWCAST_KERNELS_KERNELS_H
+
+namespace fc {
+
+template <typename T>
+struct KernelTable {
+  const char* isa;  // "scalar", "avx2", "avx512", "neon"
+
+  // C = beta*C + op(A)·op(B), op(X) = X or X^T (row-major, BLAS semantics).
+  // op(A) is (M,K), op(B) is (K,N), C is (M,N) with row stride ldc.
+  // beta is 0 or 1; with beta 0, C is not read (so garbage/NaN in C is fine).
+  void (*gemm)(bool trans_a, bool trans_b, int M, int N, int K,
+               const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
+
+  // One LSTM time step, pointwise part, for B rows of H units.
+  //   gates (B,4H): in = pre-activations z = x W_ih^T + h_prev W_hh^T + b,
+  //                 out = activations i=σ(z_i), f=σ(z_f), g=tanh(z_g), o=σ(z_o)
+  //   c_prev (B,H); c, tanh_c, h (B,H) out:
+  //   c = f*c_prev + i*g,  tanh_c = tanh(c),  h = o*tanh_c
+  void (*lstm_cell_forward)(int B, int H, T* gates, const T* c_prev,
+                            T* c, T* tanh_c, T* h);
+
+  // The same step backwards. dh (B,H) is dL/dh_t (from above and from t+1);
+  // dc (B,H) is in: dL/dc_t through c_{t+1}, out: dL/dc_{t-1}.
+  //   dc_t  = dc + dh*o*(1 - tanh_c^2)
+  //   dz_o  = dh*tanh_c * o(1-o)      dz_i = dc_t*g * i(1-i)
+  //   dz_g  = dc_t*i * (1-g^2)        dz_f = dc_t*c_prev * f(1-f)
+  //   dc_{t-1} = dc_t*f
+  // dgates (B,4H) out: dL/dz in gate order i, f, g, o.
+  void (*lstm_cell_backward)(int B, int H, const T* gates, const T* c_prev,
+                             const T* tanh_c, const T* dh, T* dc, T* dgates);
+};
+
+// The float table chosen at load (never null). Thread-safe after first call.
+const KernelTable<float>& active_kernels();
+// A named float table, or null if it is not built in or this CPU lacks it.
+const KernelTable<float>* kernels_for_isa(const char* isa);
+// The scalar reference tables (always available).
+const KernelTable<float>& scalar_kernels_f32();
+const KernelTable<double>& scalar_kernels_f64();
+
+}  // namespace fc
+
+#endif  // FLOWCAST_KERNELS_KERNELS_H

@@ -1,0 +1,28 @@
+// The scalar reference table: plain C++ from reference.h, no ISA flags.
+// Every SIMD table is tested against this one.
+#include "kernels/kernels.h"
+#include "kernels/reference.h"
+
+namespace fc {
+
+const KernelTable<float>& scalar_kernels_f32() {
+  static const KernelTable<float> table = {
+      "scalar",
+      &ref::gemm<float>,
+      &ref::lstm_cell_forward<float>,
+      &ref::lstm_cell_backward<float>,
+  };
+  return table;
+}
+
+const KernelTable<double>& scalar_kernels_f64() {
+  static const KernelTable<double> table = {
+      "scalar",
+      &ref::gemm<double>,
+      &ref::lstm_cell_forward<double>,
+      &ref::lstm_cell_backward<double>,
+  };
+  return table;
+}
+
+}  // namespace fc

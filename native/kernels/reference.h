@@ -1,0 +1,117 @@
+// Plain scalar kernels, templated on the element type so the same code runs in
+// float32 (the scalar table) and float64 (the finite-difference oracle).
+// Included only by kernels_scalar.cc (compiled without ISA flags).
+//
+// The loops are ordered so that the innermost loop walks contiguous memory;
+// reductions use a fixed order, so results are reproducible bit for bit.
+#ifndef FLOWCAST_KERNELS_REFERENCE_H
+#define FLOWCAST_KERNELS_REFERENCE_H
+
+#include <cmath>
+
+namespace fc {
+namespace ref {
+
+template <typename T>
+inline T sigmoid(T z) {
+  return T(1) / (T(1) + std::exp(-z));
+}
+
+template <typename T>
+void gemm(bool trans_a, bool trans_b, int M, int N, int K, const T* A, int lda,
+          const T* B, int ldb, T beta, T* C, int ldc) {
+  if (beta == T(0)) {
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++) C[(long)m * ldc + n] = T(0);
+  }
+  if (!trans_a && trans_b) {
+    // C[m,n] += sum_k A[m,k] * B[n,k]: both rows contiguous, a dot product.
+    for (int m = 0; m < M; m++) {
+      const T* a = A + (long)m * lda;
+      T* c = C + (long)m * ldc;
+      for (int n = 0; n < N; n++) {
+        const T* b = B + (long)n * ldb;
+        T acc = T(0);
+        for (int k = 0; k < K; k++) acc += a[k] * b[k];
+        c[n] += acc;
+      }
+    }
+  } else if (!trans_a && !trans_b) {
+    // C[m,:] += A[m,k] * B[k,:]
+    for (int m = 0; m < M; m++) {
+      T* c = C + (long)m * ldc;
+      for (int k = 0; k < K; k++) {
+        const T a = A[(long)m * lda + k];
+        const T* b = B + (long)k * ldb;
+        for (int n = 0; n < N; n++) c[n] += a * b[n];
+      }
+    }
+  } else if (trans_a && !trans_b) {
+    // C[m,:] += A[k,m] * B[k,:], A stored (K,M)
+    for (int k = 0; k < K; k++) {
+      const T* a = A + (long)k * lda;
+      const T* b = B + (long)k * ldb;
+      for (int m = 0; m < M; m++) {
+        const T am = a[m];
+        T* c = C + (long)m * ldc;
+        for (int n = 0; n < N; n++) c[n] += am * b[n];
+      }
+    }
+  } else {
+    // C[m,n] += sum_k A[k,m] * B[n,k]
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++) {
+        T acc = T(0);
+        for (int k = 0; k < K; k++) acc += A[(long)k * lda + m] * B[(long)n * ldb + k];
+        C[(long)m * ldc + n] += acc;
+      }
+  }
+}
+
+template <typename T>
+void lstm_cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h) {
+  for (int b = 0; b < B; b++) {
+    T* z = gates + (long)b * 4 * H;
+    for (int j = 0; j < H; j++) {
+      const T i = sigmoid(z[j]);
+      const T f = sigmoid(z[H + j]);
+      const T g = std::tanh(z[2 * H + j]);
+      const T o = sigmoid(z[3 * H + j]);
+      z[j] = i;
+      z[H + j] = f;
+      z[2 * H + j] = g;
+      z[3 * H + j] = o;
+      const long s = (long)b * H + j;
+      const T cs = f * c_prev[s] + i * g;
+      const T tc = std::tanh(cs);
+      c[s] = cs;
+      tanh_c[s] = tc;
+      h[s] = o * tc;
+    }
+  }
+}
+
+template <typename T>
+void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c,
+                        const T* dh, T* dc, T* dgates) {
+  for (int b = 0; b < B; b++) {
+    const T* a = gates + (long)b * 4 * H;
+    T* dz = dgates + (long)b * 4 * H;
+    for (int j = 0; j < H; j++) {
+      const long s = (long)b * H + j;
+      const T i = a[j], f = a[H + j], g = a[2 * H + j], o = a[3 * H + j];
+      const T tc = tanh_c[s];
+      const T dct = dc[s] + dh[s] * o * (T(1) - tc * tc);
+      dz[j] = dct * g * i * (T(1) - i);
+      dz[H + j] = dct * c_prev[s] * f * (T(1) - f);
+      dz[2 * H + j] = dct * i * (T(1) - g * g);
+      dz[3 * H + j] = dh[s] * tc * o * (T(1) - o);
+      dc[s] = dct * f;
+    }
+  }
+}
+
+}  // namespace ref
+}  // namespace fc
+
+#endif  // FLOWCAST_KERNELS_REFERENCE_H
