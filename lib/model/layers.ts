@@ -1,0 +1,104 @@
+/**
+ * Layer constructors, Keras-style. A layer is plain, JSON-serializable config;
+ * the network itself lives in native memory once `sequential()` builds it.
+ */
+import { invalid, oneOf, optional, plainObject, positiveInteger, boolean } from '../validate.js';
+
+export type DenseActivation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
+export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
+
+export interface LstmLayerConfig {
+  type: 'lstm';
+  units: number;
+  /** Emit h_t for every step (needed to feed another LSTM). Default false. */
+  returnSequences: boolean;
+  /**
+   * Carry (h, c) from batch to batch: row i of batch k+1 continues row i of
+   * batch k (Keras semantics). Reset at each epoch's end and by resetStates().
+   * Default false.
+   */
+  stateful: boolean;
+  /** Cell and output activation. Only 'tanh' (the Keras/PyTorch/ONNX default) for now. */
+  activation: 'tanh';
+  /** Gate activation. Only 'sigmoid' for now ('hard_sigmoid' is planned). */
+  recurrentActivation: 'sigmoid';
+}
+
+export interface DenseLayerConfig {
+  type: 'dense';
+  units: number;
+  /** Default 'linear'. */
+  activation: DenseActivation;
+}
+
+export type LayerConfig = LstmLayerConfig | DenseLayerConfig;
+
+export interface LstmOptions {
+  returnSequences?: boolean;
+  stateful?: boolean;
+  activation?: 'tanh';
+  recurrentActivation?: 'sigmoid';
+}
+
+export interface DenseOptions {
+  activation?: DenseActivation;
+}
+
+/**
+ * An LSTM layer: gates i, f, g, o (torch.nn.LSTM order), sigmoid gates, tanh
+ * cell and output. Weights start as Keras does: glorot-uniform input
+ * weights, orthogonal recurrent weights, zero biases with forget bias 1.
+ * @param units hidden units H, a positive integer
+ * @param options returnSequences, stateful
+ * @throws InvalidArgumentError on a bad unit count or option
+ * @example lstm(100, { returnSequences: true, stateful: true })
+ */
+export function lstm(units: number, options: LstmOptions = {}): LstmLayerConfig {
+  positiveInteger('units', units);
+  plainObject('options', options);
+  return {
+    type: 'lstm',
+    units,
+    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
+    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+    activation: optional(options.activation, 'tanh' as const, (v) => oneOf('options.activation', v, ['tanh'] as const)),
+    recurrentActivation: optional(options.recurrentActivation, 'sigmoid' as const, (v) =>
+      oneOf('options.recurrentActivation', v, ['sigmoid'] as const),
+    ),
+  };
+}
+
+/**
+ * A fully connected layer y = act(x W^T + b), W of shape [units, inputs]
+ * (nn.Linear layout), glorot-uniform initialized, zero bias. After an LSTM
+ * that returns sequences it applies to every time step.
+ * @param units outputs, a positive integer
+ * @param options activation: 'linear' (default), 'tanh', 'sigmoid' or 'relu'
+ * @throws InvalidArgumentError on a bad unit count or activation
+ * @example dense(1, { activation: 'tanh' })
+ */
+export function dense(units: number, options: DenseOptions = {}): DenseLayerConfig {
+  positiveInteger('units', units);
+  plainObject('options', options);
+  return {
+    type: 'dense',
+    units,
+    activation: optional(options.activation, 'linear' as DenseActivation, (v) =>
+      oneOf('options.activation', v, DENSE_ACTIVATIONS),
+    ),
+  };
+}
+
+/** Validates a layer config that came from JSON or user code (not from lstm()/dense()). */
+export function checkLayerConfig(name: string, value: unknown): LayerConfig {
+  const o = plainObject(name, value);
+  if (o.type === 'lstm') {
+    const { type: _t, units, ...rest } = o;
+    return lstm(units as number, rest as LstmOptions);
+  }
+  if (o.type === 'dense') {
+    const { type: _t, units, ...rest } = o;
+    return dense(units as number, rest as DenseOptions);
+  }
+  throw invalid(`${name}.type`, "'lstm' or 'dense'", o.type);
+}

@@ -1,0 +1,525 @@
+/**
+ * The Keras-like model: a stack of LSTM layers and Dense layers, trained
+ * natively off the event loop.
+ */
+import { AbortError, BusyError, DisposedError, InvalidArgumentError, NativeError, StateError } from '../errors.js';
+import { binding, nativeError, type NativeModel, type NativeSpec } from '../native.js';
+import { checkTensor, sizeOf, type Tensor } from '../tensor.js';
+import {
+  allFinite,
+  boolean,
+  invalid,
+  nonNegativeInteger,
+  optional,
+  plainObject,
+  positiveInteger,
+} from '../validate.js';
+import type { BatchLogs, Callback, EpochLogs } from './callbacks.js';
+import { checkLayerConfig, type LayerConfig } from './layers.js';
+import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
+
+export interface SequentialConfig {
+  /** [steps, features]: the shape of one sample (batch size is free). */
+  inputShape: [number, number];
+  layers: LayerConfig[];
+  /** Seeds weight initialization and shuffling; the same seed reproduces a run. Default 0. */
+  seed?: number;
+}
+
+export interface CompileConfig {
+  /** Default adam(). */
+  optimizer?: OptimizerConfig;
+  /** Only 'mse' (mean squared error over all outputs) for now. */
+  loss?: 'mse';
+}
+
+export interface FitOptions {
+  /** Samples per gradient step. Default 32. */
+  batchSize?: number;
+  /** Default 1. */
+  epochs?: number;
+  /**
+   * Shuffle sample order each epoch (seeded). Default true for stateless
+   * models; refused for stateful ones, whose rows must stay in time order.
+   */
+  shuffle?: boolean;
+  callbacks?: Callback[];
+  /** Aborting stops at the next batch boundary; fit() then rejects with AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface History {
+  /** Mean training loss per epoch. */
+  loss: number[];
+  /** Wall seconds per epoch. */
+  epochSeconds: number[];
+  /** Total wall seconds of training. */
+  seconds: number;
+  samples: number;
+  /** Training samples per second over the whole run. */
+  samplesPerSecond: number;
+}
+
+export interface PredictOptions {
+  /** Default 32. Stateful layers carry state across batches (row i continues row i). */
+  batchSize?: number;
+}
+
+export interface Evaluation {
+  /** The compiled loss (MSE). */
+  loss: number;
+  rmse: number;
+  mae: number;
+  samples: number;
+}
+
+export interface LayerState {
+  /** Layer index k. */
+  layer: number;
+  /** [rows, units] hidden and cell state. */
+  h: Float32Array;
+  c: Float32Array;
+  rows: number;
+}
+
+const ACTIVATION_CODE = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
+
+function toNativeSpec(inputShape: [number, number], layers: LayerConfig[]): NativeSpec {
+  return {
+    steps: inputShape[0],
+    features: inputShape[1],
+    layers: layers.map((l) =>
+      l.type === 'lstm'
+        ? { kind: 0, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0 }
+        : { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] },
+    ),
+  };
+}
+
+/** Checks the layer stack; the messages name the offending layer. */
+function checkConfig(value: unknown): Required<SequentialConfig> {
+  const o = plainObject('config', value);
+  const shape = o.inputShape;
+  if (!Array.isArray(shape) || shape.length !== 2) throw invalid('config.inputShape', '[steps, features]', shape);
+  positiveInteger('config.inputShape[0] (steps)', shape[0]);
+  positiveInteger('config.inputShape[1] (features)', shape[1]);
+  if (!Array.isArray(o.layers) || o.layers.length === 0) throw invalid('config.layers', 'non-empty array of layers', o.layers);
+  const layers = o.layers.map((l, i) => checkLayerConfig(`config.layers[${i}]`, l));
+  if (layers[0]!.type !== 'lstm') {
+    throw new InvalidArgumentError('config.layers', 'Expected an lstm() layer first in config.layers but received ' + `a ${layers[0]!.type} layer`);
+  }
+  let lastLstm = 0;
+  layers.forEach((l, i) => {
+    if (l.type === 'lstm') {
+      if (layers.slice(0, i).some((p) => p.type === 'dense')) {
+        throw new InvalidArgumentError(`config.layers[${i}]`, `Expected Dense layers only after every LSTM layer but config.layers[${i}] is an LSTM after a Dense layer`);
+      }
+      lastLstm = i;
+    }
+  });
+  layers.forEach((l, i) => {
+    if (l.type === 'lstm' && i < lastLstm && !l.returnSequences) {
+      throw new InvalidArgumentError(
+        `config.layers[${i}].returnSequences`,
+        `Expected returnSequences: true for config.layers[${i}] because it feeds another LSTM, but received false`,
+      );
+    }
+  });
+  const seed = optional(o.seed, 0, (v) => nonNegativeInteger('config.seed', v));
+  return { inputShape: [shape[0], shape[1]], layers, seed };
+}
+
+/**
+ * Builds a model. Weights are initialized natively from `seed`.
+ * @throws InvalidArgumentError on a bad shape, layer or layer order
+ * @example
+ * const model = sequential({
+ *   inputShape: [10, 1],
+ *   layers: [lstm(100, { returnSequences: true }), lstm(100), dense(1, { activation: 'tanh' })],
+ *   seed: 42,
+ * });
+ */
+export function sequential(config: SequentialConfig): Sequential {
+  return new Sequential(config);
+}
+
+export class Sequential {
+  /** The resolved configuration (JSON-serializable). */
+  readonly config: Readonly<Required<SequentialConfig>>;
+  /**
+   * The fitted data pipeline (JSON), saved and loaded with the model so a
+   * loaded model can map raw values in and predictions back out.
+   */
+  pipeline: Record<string, unknown> | undefined;
+  #native: NativeModel | null;
+  #busy: string | null = null;
+  #compile: Required<CompileConfig> | null = null;
+  #names: { name: string; offset: number; shape: number[]; length: number }[];
+
+  constructor(config: SequentialConfig) {
+    this.config = Object.freeze(checkConfig(config));
+    const b = binding();
+    try {
+      this.#native = new b.NativeModel(toNativeSpec(this.config.inputShape, this.config.layers), this.config.seed);
+    } catch (err) {
+      throw nativeError(err);
+    }
+    this.#names = this.#native.layout().map((e) => ({ ...e, length: sizeOf(e.shape) }));
+  }
+
+  /** Steps, features of one input sample. */
+  get inputShape(): [number, number] {
+    return [...this.config.inputShape];
+  }
+
+  /** Shape of one output sample: [units], or [steps, units] when the last LSTM returns sequences. */
+  get outputShape(): number[] {
+    const lastLstm = this.config.layers.filter((l) => l.type === 'lstm').at(-1)!;
+    const units = this.config.layers.at(-1)!.units;
+    return lastLstm.type === 'lstm' && lastLstm.returnSequences ? [this.config.inputShape[0], units] : [units];
+  }
+
+  /** True if any LSTM layer is stateful. */
+  get stateful(): boolean {
+    return this.config.layers.some((l) => l.type === 'lstm' && l.stateful);
+  }
+
+  get compiled(): boolean {
+    return this.#compile !== null;
+  }
+
+  /** The compile config, or null before compile(). */
+  get compileConfig(): Readonly<Required<CompileConfig>> | null {
+    return this.#compile;
+  }
+
+  get disposed(): boolean {
+    return this.#native === null;
+  }
+
+  /** True while fit, predict, evaluate or lossAndGradients runs. */
+  get busy(): boolean {
+    return this.#busy !== null;
+  }
+
+  get paramCount(): number {
+    return this.#names.reduce((a, e) => a + e.length, 0);
+  }
+
+  /** Parameter names (PyTorch's: layers.k.weight_ih, ...) and shapes, in buffer order. */
+  get parameterShapes(): Record<string, number[]> {
+    return Object.fromEntries(this.#names.map((e) => [e.name, [...e.shape]]));
+  }
+
+  /** A Keras-like table of layers, output shapes and parameter counts. */
+  summary(): string {
+    const rows: string[] = ['Layer                     Output shape        Params'];
+    let total = 0;
+    this.config.layers.forEach((l, k) => {
+      const n = this.#names.filter((e) => e.name.startsWith(`layers.${k}.`)).reduce((a, e) => a + e.length, 0);
+      total += n;
+      const seq = l.type === 'lstm' ? l.returnSequences : this.outputShape.length === 2;
+      const shape = seq ? `[b, ${this.config.inputShape[0]}, ${l.units}]` : `[b, ${l.units}]`;
+      const name = l.type === 'lstm' ? `lstm(${l.units}${l.stateful ? ', stateful' : ''})` : `dense(${l.units}, ${l.activation})`;
+      rows.push(`${`${k}: ${name}`.padEnd(26)}${shape.padEnd(20)}${n}`);
+    });
+    rows.push(`Total parameters: ${total}`);
+    return rows.join('\n');
+  }
+
+  /**
+   * Sets the optimizer and loss; resets optimizer state.
+   * @example model.compile({ optimizer: adam({ learningRate: 1e-3 }), loss: 'mse' })
+   */
+  compile(config: CompileConfig = {}): void {
+    const native = this.#usable();
+    plainObject('config', config);
+    const optimizer = optional(config.optimizer, adam(), (v) => checkOptimizerConfig('config.optimizer', v));
+    if (config.loss !== undefined && config.loss !== 'mse') throw invalid('config.loss', "'mse'", config.loss);
+    native.compileAdam(optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon);
+    this.#compile = { optimizer, loss: 'mse' };
+  }
+
+  /**
+   * Trains on x [samples, steps, features] and y [samples, units] (or
+   * [samples, steps, units] for sequence output; [samples] when units is 1).
+   * Runs in a native worker; the event loop stays free. Stateful layers are
+   * reset at the end of every epoch.
+   * @returns per-epoch loss, timing and throughput
+   * @throws StateError before compile(); InvalidArgumentError on bad data or options;
+   *   BusyError if the model is in use; AbortError when `signal` aborts;
+   *   NativeError (status FC_STATUS_NON_FINITE) if the loss diverges
+   * @example const history = await model.fit(x, y, { batchSize: 100, epochs: 10, shuffle: false })
+   */
+  async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    const native = this.#usable();
+    if (!this.#compile) {
+      throw new StateError('fit() was called before compile(); call model.compile({ optimizer: adam(), loss: \'mse\' }) first');
+    }
+    plainObject('options', options);
+    const n = this.#checkX('x', x);
+    this.#checkY('y', y, n);
+    const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    const epochs = optional(options.epochs, 1, (v) => positiveInteger('options.epochs', v));
+    const shuffle = optional(options.shuffle, !this.stateful, (v) => boolean('options.shuffle', v));
+    if (shuffle && this.stateful) {
+      throw new InvalidArgumentError(
+        'options.shuffle',
+        'Expected shuffle: false for a stateful model (row i of each batch must continue row i of the previous batch) but received true',
+      );
+    }
+    const callbacks = optional(options.callbacks, [] as Callback[], (v) => {
+      if (!Array.isArray(v)) throw invalid('options.callbacks', 'array of callbacks', v);
+      return v as Callback[];
+    });
+    const signal = options.signal;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('options.signal', 'AbortSignal', signal);
+    if (signal?.aborted) throw new AbortError('fit() was aborted before it started');
+
+    this.#busy = 'fit()';
+    const onAbort = () => native.cancel();
+    signal?.addEventListener('abort', onAbort);
+    const history: History = { loss: [], epochSeconds: [], seconds: 0, samples: n, samplesPerSecond: 0 };
+    try {
+      const batchesPerEpoch = Math.ceil(n / batchSize);
+      for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, samples: n, batchSize, batchesPerEpoch });
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        if (signal?.aborted) throw new AbortError(`fit() was aborted before epoch ${epoch + 1}`);
+        for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+        const t0 = performance.now();
+        let result: { loss: number; batches: number };
+        try {
+          result = await native.fitEpoch(x.data, y.data, n, batchSize, shuffle, (batch, batches, samples, loss) => {
+            const logs: BatchLogs = { batch, batches, samples, loss };
+            for (const cb of callbacks) cb.onBatchEnd?.(epoch, logs);
+          });
+        } catch (err) {
+          const e = nativeError(err);
+          if (e instanceof NativeError && e.status === 'FC_STATUS_CANCELLED') {
+            if (this.stateful) native.resetStates();
+            throw new AbortError(
+              `fit() was aborted during epoch ${epoch + 1}; the model keeps the weights of the last completed batch`,
+            );
+          }
+          throw e;
+        }
+        if (this.stateful) native.resetStates();
+        const seconds = (performance.now() - t0) / 1000;
+        history.loss.push(result.loss);
+        history.epochSeconds.push(seconds);
+        const logs: EpochLogs = { loss: result.loss, seconds, samplesPerSecond: n / seconds };
+        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      }
+      history.seconds = history.epochSeconds.reduce((a, b) => a + b, 0);
+      history.samplesPerSecond = (n * history.loss.length) / history.seconds;
+      for (const cb of callbacks) await cb.onTrainEnd?.({ loss: [...history.loss] });
+      return history;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.#busy = null;
+    }
+  }
+
+  /**
+   * Predicts for x [samples, steps, features]; returns [samples, ...outputShape].
+   * @throws InvalidArgumentError on bad input; BusyError if the model is in use
+   */
+  async predict(x: Tensor, options: PredictOptions = {}): Promise<Tensor> {
+    const native = this.#usable();
+    plainObject('options', options);
+    const n = this.#checkX('x', x);
+    const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    this.#busy = 'predict()';
+    try {
+      const data = await native.predict(x.data, n, batchSize);
+      return { data, shape: [n, ...this.outputShape] };
+    } catch (err) {
+      throw nativeError(err);
+    } finally {
+      this.#busy = null;
+    }
+  }
+
+  /**
+   * Predicts x and scores against y: MSE loss, RMSE and MAE over all outputs.
+   * (For baselines and price units, see evaluateForecast.)
+   */
+  async evaluate(x: Tensor, y: Tensor, options: PredictOptions = {}): Promise<Evaluation> {
+    this.#usable();
+    const n = this.#checkX('x', x);
+    this.#checkY('y', y, n);
+    const pred = await this.predict(x, options);
+    let se = 0;
+    let ae = 0;
+    for (let i = 0; i < pred.data.length; i++) {
+      const e = pred.data[i]! - y.data[i]!;
+      se += e * e;
+      ae += Math.abs(e);
+    }
+    const mse = se / pred.data.length;
+    return { loss: mse, rmse: Math.sqrt(mse), mae: ae / pred.data.length, samples: n };
+  }
+
+  /**
+   * Loss and the gradient of every parameter for (x, y) as one batch, without
+   * changing weights or stored state (stateful layers start from their
+   * current state). For gradient checks.
+   * @returns gradients under the parameter names of getWeights()
+   */
+  async lossAndGradients(x: Tensor, y: Tensor): Promise<{ loss: number; gradients: Record<string, Float32Array> }> {
+    const native = this.#usable();
+    const n = this.#checkX('x', x);
+    this.#checkY('y', y, n);
+    this.#busy = 'lossAndGradients()';
+    try {
+      const { loss, gradients } = await native.lossAndGradients(x.data, y.data, n);
+      return { loss, gradients: this.#split(gradients) };
+    } catch (err) {
+      throw nativeError(err);
+    } finally {
+      this.#busy = null;
+    }
+  }
+
+  /** Zeroes every stateful layer's (h, c). */
+  resetStates(): void {
+    this.#usable().resetStates();
+  }
+
+  /** The stored state of each LSTM layer ([rows, units] each); rows is 0 before any stateful batch. */
+  getStates(): LayerState[] {
+    const native = this.#usable();
+    const rows = native.stateRows();
+    const out: LayerState[] = [];
+    this.config.layers.forEach((l, k) => {
+      if (l.type !== 'lstm') return;
+      const s = rows > 0 ? native.getState(k, rows) : { h: new Float32Array(0), c: new Float32Array(0) };
+      out.push({ layer: k, h: s.h, c: s.c, rows });
+    });
+    return out;
+  }
+
+  /** Sets the stored state of LSTM layers (as returned by getStates()). */
+  setStates(states: LayerState[]): void {
+    const native = this.#usable();
+    if (!Array.isArray(states)) throw invalid('states', 'array of layer states', states);
+    states.forEach((s, i) => {
+      const layer = this.config.layers[s?.layer];
+      if (!layer || layer.type !== 'lstm') throw invalid(`states[${i}].layer`, 'index of an LSTM layer', s?.layer);
+      const rows = positiveInteger(`states[${i}].rows`, s.rows);
+      for (const key of ['h', 'c'] as const) {
+        if (!(s[key] instanceof Float32Array) || s[key].length !== rows * layer.units) {
+          throw invalid(`states[${i}].${key}`, `Float32Array of ${rows * layer.units} elements`, s[key]);
+        }
+        allFinite(`states[${i}].${key}`, s[key]);
+      }
+      native.setState(s.layer, s.h, s.c, rows);
+    });
+  }
+
+  /** Copies of every parameter, by PyTorch name and layout (weight_ih [4H, I], ...). */
+  getWeights(): Record<string, Float32Array> {
+    return this.#split(this.#usable().getParams());
+  }
+
+  /**
+   * Replaces every parameter. `weights` must name exactly the parameters of
+   * getWeights(), with the same lengths and finite values.
+   */
+  setWeights(weights: Record<string, Float32Array>): void {
+    const native = this.#usable();
+    plainObject('weights', weights);
+    const flat = new Float32Array(this.paramCount);
+    for (const e of this.#names) {
+      const w = weights[e.name];
+      if (!(w instanceof Float32Array) || w.length !== e.length) {
+        throw invalid(`weights['${e.name}']`, `Float32Array of ${e.length} elements (shape [${e.shape.join(', ')}])`, w);
+      }
+      allFinite(`weights['${e.name}']`, w);
+      flat.set(w, e.offset);
+    }
+    const extra = Object.keys(weights).filter((k) => !this.#names.some((e) => e.name === k));
+    if (extra.length > 0) {
+      throw new InvalidArgumentError('weights', `Expected only the model's parameter names in weights but received unknown '${extra[0]}'`);
+    }
+    native.setParams(flat);
+  }
+
+  /**
+   * Saves config, weights, compile config and `pipeline` to one safetensors file.
+   * @example await model.save('btc.safetensors')
+   */
+  async save(path: string): Promise<void> {
+    this.#usable();
+    const { saveModel } = await import('./io.js');
+    await saveModel(this, path);
+  }
+
+  /** Frees the native memory. Any later use throws DisposedError. */
+  dispose(): void {
+    if (this.#native === null) return;
+    if (this.#busy) throw new BusyError(`The model is busy with ${this.#busy}; it cannot be disposed now`);
+    this.#native.dispose();
+    this.#native = null;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.dispose();
+  }
+
+  /** Flat parameter buffer in layout order (for save). */
+  _flatParams(): Float32Array {
+    return this.#usable().getParams();
+  }
+
+  _setFlatParams(params: Float32Array): void {
+    this.#usable().setParams(params);
+  }
+
+  /** Layout of the flat buffer: name, element offset, shape. */
+  _layout(): { name: string; offset: number; shape: number[]; length: number }[] {
+    return this.#names.map((e) => ({ ...e, shape: [...e.shape] }));
+  }
+
+  #usable(): NativeModel {
+    if (this.#native === null) throw new DisposedError('The model was disposed');
+    if (this.#busy) throw new BusyError(`The model is busy with ${this.#busy}; wait for it to finish before using the model again`);
+    return this.#native;
+  }
+
+  #split(flat: Float32Array): Record<string, Float32Array> {
+    const out: Record<string, Float32Array> = {};
+    for (const e of this.#names) out[e.name] = flat.slice(e.offset, e.offset + e.length);
+    return out;
+  }
+
+  #checkX(name: string, x: unknown): number {
+    const t = checkTensor(name, x, 3);
+    const [n, steps, features] = t.shape as [number, number, number];
+    if (n === 0) throw new InvalidArgumentError(name, `Expected at least one sample in ${name} but received shape [${t.shape.join(', ')}]`);
+    if (steps !== this.config.inputShape[0] || features !== this.config.inputShape[1]) {
+      throw new InvalidArgumentError(
+        `${name}.shape`,
+        `Expected ${name}.shape [samples, ${this.config.inputShape[0]}, ${this.config.inputShape[1]}] but received [${t.shape.join(', ')}]`,
+      );
+    }
+    allFinite(`${name}.data`, t.data);
+    return n;
+  }
+
+  #checkY(name: string, y: unknown, n: number): void {
+    const t = checkTensor(name, y);
+    const per = this.outputShape;
+    const ok =
+      t.shape[0] === n &&
+      ((t.shape.length === 1 + per.length && t.shape.slice(1).every((d, i) => d === per[i])) ||
+        (t.shape.length === 1 && sizeOf(per) === 1));
+    if (!ok) {
+      throw new InvalidArgumentError(
+        `${name}.shape`,
+        `Expected ${name}.shape [${[n, ...per].join(', ')}] (one target per sample of x) but received [${t.shape.join(', ')}]`,
+      );
+    }
+    allFinite(`${name}.data`, t.data);
+  }
+}

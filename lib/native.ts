@@ -1,0 +1,113 @@
+/**
+ * Loads the native addon and describes it. `NativeBinding` mirrors
+ * native/addon/addon.cc and native/addon/model_wrap.h exactly; keep them in
+ * step. Loader order (node-gyp-build): build/Release, build/Debug, then
+ * prebuilds/<platform>-<arch>/.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BusyError, DisposedError, FlowcastError, NativeError } from './errors.js';
+
+/** Plain description of a network, the only config that crosses to C++. */
+export interface NativeSpec {
+  steps: number;
+  features: number;
+  layers: NativeLayerSpec[];
+}
+
+export interface NativeLayerSpec {
+  /** 0 = LSTM, 1 = Dense */
+  kind: 0 | 1;
+  units: number;
+  returnSequences: boolean;
+  stateful: boolean;
+  /** Dense: 0 linear, 1 tanh, 2 sigmoid, 3 relu */
+  activation: 0 | 1 | 2 | 3;
+}
+
+export interface NativeParamEntry {
+  name: string;
+  offset: number;
+  shape: number[];
+}
+
+export interface NativeModel {
+  paramCount(): number;
+  layout(): NativeParamEntry[];
+  getParams(): Float32Array;
+  setParams(params: Float32Array): void;
+  compileAdam(learningRate: number, beta1: number, beta2: number, epsilon: number): void;
+  fitEpoch(
+    x: Float32Array,
+    y: Float32Array,
+    n: number,
+    batchSize: number,
+    shuffle: boolean,
+    onProgress?: (batch: number, batches: number, samples: number, loss: number) => void,
+  ): Promise<{ loss: number; batches: number }>;
+  predict(x: Float32Array, n: number, batchSize: number): Promise<Float32Array>;
+  lossAndGradients(x: Float32Array, y: Float32Array, n: number): Promise<{ loss: number; gradients: Float32Array }>;
+  resetStates(): void;
+  stateRows(): number;
+  getState(layer: number, rows: number): { h: Float32Array; c: Float32Array };
+  setState(layer: number, h: Float32Array, c: Float32Array, rows: number): void;
+  cancel(): void;
+  busy(): boolean;
+  dispose(): void;
+}
+
+export interface NativeBinding {
+  NativeModel: new (spec: NativeSpec, seed: number) => NativeModel;
+  /** The kernel table chosen at load: 'scalar' | 'avx2' | 'avx512' | 'neon'. */
+  isa(): string;
+  availableIsas(): string[];
+  referenceLossAndGradients(
+    spec: NativeSpec,
+    params: Float64Array,
+    x: Float64Array,
+    y: Float64Array,
+    n: number,
+    states: ({ h: Float64Array; c: Float64Array } | null)[],
+  ): { loss: number; gradients: Float64Array; output: Float64Array };
+}
+
+/** The package root, both from lib/*.ts (tests) and dist/*.js (published). */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+let cached: NativeBinding | undefined;
+
+/** The loaded addon; throws ERR_FLOWCAST_NO_BINARY with what to do if none loads. */
+export function binding(): NativeBinding {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  try {
+    cached = require('node-gyp-build')(packageRoot) as NativeBinding;
+  } catch (err) {
+    throw new FlowcastError(
+      'ERR_FLOWCAST_NO_BINARY',
+      `Could not load flowcast's native addon for ${process.platform}-${process.arch} (${(err as Error).message}).\n` +
+        'Possible solutions:\n' +
+        '- build it from source: npm rebuild flowcast (needs cmake >= 3.18 and a C++17 compiler)\n' +
+        '- in a clone of the repository: npx cmake-js compile',
+      { cause: err },
+    );
+  }
+  return cached;
+}
+
+/** Maps an error thrown or rejected by the addon to flowcast's typed errors. */
+export function nativeError(err: unknown): Error {
+  if (!(err instanceof Error)) return new Error(String(err));
+  if (err instanceof FlowcastError) return err;
+  const code = (err as { code?: string }).code;
+  if (code === 'ERR_FLOWCAST_BUSY') return new BusyError(err.message);
+  if (code === 'ERR_FLOWCAST_DISPOSED') return new DisposedError(err.message);
+  if (code === 'ERR_FLOWCAST_NATIVE') {
+    const e = new NativeError((err as { status?: string }).status ?? 'FC_STATUS_UNKNOWN', err.message);
+    const partial = (err as { partial?: unknown }).partial;
+    if (partial !== undefined) Object.assign(e, { partial });
+    return e;
+  }
+  return err;
+}
