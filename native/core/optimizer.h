@@ -30,18 +30,30 @@ struct Adam {
     step_count = 0;
   }
 
-  void step(float* params, const float* grads, long n) {
-    step_count++;
-    const double t = (double)step_count;
+  // Applies one update. If any updated parameter or moment would be NaN or
+  // infinite, nothing is written (parameters, moments and the step count keep
+  // their values) and false is returned: a diverging step never corrupts the model.
+  bool step(float* params, const float* grads, long n) {
+    const double t = (double)(step_count + 1);
     const float alpha = (float)(learning_rate * std::sqrt(1.0 - std::pow(beta2, t)) /
                                 (1.0 - std::pow(beta1, t)));
     const float b1 = (float)beta1, b2 = (float)beta2, eps = (float)epsilon;
+    // Pass 1: check. Pass 2: write. Both compute the same float expressions.
+    for (long i = 0; i < n; i++) {
+      const float g = grads[i];
+      const float mi = b1 * m[i] + (1.0f - b1) * g;
+      const float vi = b2 * v[i] + (1.0f - b2) * g * g;
+      const float p = params[i] - alpha * mi / (std::sqrt(vi) + eps);
+      if (!std::isfinite(p) || !std::isfinite(vi)) return false;
+    }
     for (long i = 0; i < n; i++) {
       const float g = grads[i];
       m[i] = b1 * m[i] + (1.0f - b1) * g;
       v[i] = b2 * v[i] + (1.0f - b2) * g * g;
       params[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
     }
+    step_count++;
+    return true;
   }
 };
 

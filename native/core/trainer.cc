@@ -32,14 +32,17 @@ fc_status train_epoch(Network<float>& net, Adam& opt, const float* x, const floa
     const int64_t* rows = shuffle ? order.data() + start : nullptr;
     net.forward(x, rows, start, B, /*update_state=*/true);
     const double loss = net.mse_loss(y, rows, start, B);
-    if (!std::isfinite(loss)) {
+    bool finite = std::isfinite(loss);
+    if (finite) {
+      net.zero_grads();
+      net.backward();
+      finite = opt.step(net.params(), net.grads(), net.num_params());
+    }
+    if (!finite) {
       result->loss = seen ? weighted / seen : 0.0;
       result->failed_batch = b;
       return FC_STATUS_NON_FINITE;
     }
-    net.zero_grads();
-    net.backward();
-    opt.step(net.params(), net.grads(), net.num_params());
     weighted += loss * B;
     seen += B;
     result->batches = b + 1;

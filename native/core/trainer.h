@@ -34,8 +34,9 @@ struct EpochResult {
 
 // One epoch over n samples: x is (n, T, F), y is (n, out_per_sample). Batches
 // of batch_size (the last may be smaller); with shuffle, sample order is a
-// Fisher-Yates permutation drawn from rng. Parameters are updated only after
-// a batch's loss was finite, so a failure leaves the last good weights.
+// Fisher-Yates permutation drawn from rng. A batch whose loss or update is
+// not finite stops the epoch with FC_STATUS_NON_FINITE before anything is
+// written, so a failure leaves the last good weights and optimizer state.
 fc_status train_epoch(Network<float>& net, Adam& opt, const float* x, const float* y, int64_t n,
                       int batch_size, bool shuffle, Rng& rng, const std::atomic<bool>* cancel,
                       const ProgressFn& progress, EpochResult* result);
