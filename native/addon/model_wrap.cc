@@ -139,7 +139,7 @@ class FitEpochWorker : public ModelWorker<Napi::AsyncProgressQueueWorker<fc::Bat
     }
     std::string detail = detail_;
     if (status_ == FC_STATUS_NON_FINITE)
-      detail = "loss of batch " + std::to_string(result_.failed_batch + 1) +
+      detail = "batch " + std::to_string(result_.failed_batch + 1) +
                " gave a non-finite loss or update; the parameters keep their values from before that batch";
     Napi::Error err = StatusError(env, status_, detail);
     err.Set("partial", out);
