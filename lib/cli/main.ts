@@ -1,0 +1,306 @@
+#!/usr/bin/env node
+/**
+ * The flowcast command line: demo, train, predict, evaluate.
+ * Progress goes to stderr; results (tables or --json) to stdout.
+ */
+import { realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Series, type SliceBounds } from '../data/series.js';
+import { FlowcastError, InvalidArgumentError } from '../errors.js';
+import { evaluateForecast } from '../forecast/evaluate.js';
+import { ForecastPipeline } from '../forecast/pipeline.js';
+import { loadModel } from '../model/io.js';
+import type { DenseActivation } from '../model/layers.js';
+import { packageRoot } from '../native.js';
+import { oneOf } from '../validate.js';
+import { isoMinute, parseIntOption, parseNumberOption, parseRange, readTable } from './args.js';
+import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
+
+export const BOOK_DATA = join(packageRoot, 'data', 'btcusd_bitfinex_1min_2017H1.csv.gz');
+
+const HELP: Record<string, string> = {
+  main: `Usage: flowcast <command> [options]
+
+Commands:
+  demo       the textbook workflow on the shipped bitcoin minute data
+  train      train an LSTM forecaster on a CSV or Arrow file
+  predict    one-step forecasts in the data's units from a saved model
+  evaluate   score a saved model against the naive forecast
+
+Run 'flowcast <command> --help' for its options.`,
+  demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
+
+Reproduces the textbook chapter: bitcoin 1-minute Close prices, first
+differences, min-max scaling to [-1, 1] fitted on training data, 10 lags,
+LSTM(100, stateful, returnSequences) -> LSTM(100, stateful) -> Dense(1, tanh),
+Adam (lr 0.001), MSE, batch 100; train 2017-01-01 < t <= 2017-05-31, test
+2017-06-01 < t <= 2017-06-30. Reports RMSE of the LSTM and of the naive
+forecast, in scaled differences and in US dollars.
+
+Options:
+  --epochs N          training epochs (default 10)
+  --data FILE         CSV/Arrow file with Timestamp (epoch s) and Close
+                      (default: the shipped Bitfinex 2017H1 data)
+  --train START,END   training range (default 2017-01-01,2017-05-31)
+  --test START,END    test range (default 2017-06-01,2017-06-30)
+  --seed N            weight initialization seed (default 0)
+  --save FILE         save the trained model and its pipeline (.safetensors)
+  --json              print one JSON object on stdout instead of a table
+  --quiet             no progress bar`,
+  train: `Usage: flowcast train --data FILE --out MODEL [options]
+
+Options:
+  --data FILE         CSV (optionally .gz) or Arrow IPC file
+  --out MODEL         where to save the model (.safetensors)
+  --time NAME         time column (default Timestamp)
+  --time-unit s|ms    unit of a numeric time column (default s)
+  --column NAME       value column to forecast (default Close)
+  --train START,END   training range (default: all rows)
+  --test START,END    also score on this range against the naive forecast
+  --bounds B          slice bounds: '[)' half-open (default) or '(]' (the book's start < t <= end)
+  --lags N            window length (default 10)
+  --units A,B,...     LSTM layer sizes (default 100,100)
+  --stateful          stateful LSTM layers (Keras semantics)
+  --activation A      Dense head activation: linear|tanh|sigmoid|relu (default tanh)
+  --epochs N          (default 10)   --batch-size N (default 100)
+  --learning-rate X   Adam learning rate (default 0.001)
+  --seed N            (default 0)
+  --json              print the report as JSON
+  --quiet             no progress bar`,
+  predict: `Usage: flowcast predict --model MODEL --data FILE [--range START,END] [--out FILE]
+
+One-step-ahead forecasts in the data's own units (e.g. USD), made by the
+saved model and its saved pipeline.
+
+Options:
+  --model MODEL       a model saved by 'flowcast train --out' or model.save()
+  --data FILE         CSV or Arrow file with the model's time and value columns
+  --range START,END   only this time range (bounds as saved with the model)
+  --out FILE          write time,actual,predicted,naive as CSV (default: stdout)`,
+  evaluate: `Usage: flowcast evaluate --model MODEL --data FILE [--range START,END] [--json]
+
+RMSE and MAE of the model and of the naive forecast on the same targets, in
+scaled units and in the data's units.`,
+};
+
+function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
+  return value === undefined ? fallback : parseRange(name, value);
+}
+
+async function demo(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      epochs: { type: 'string' },
+      data: { type: 'string' },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      seed: { type: 'string' },
+      save: { type: 'string' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return void console.log(HELP.demo);
+  const options: WorkflowOptions = {
+    data: values.data ?? BOOK_DATA,
+    time: 'Timestamp',
+    timeUnit: 's',
+    column: 'Close',
+    train: range(values.train, '--train', ['2017-01-01', '2017-05-31'])!,
+    test: range(values.test, '--test', ['2017-06-01', '2017-06-30']),
+    bounds: '(]',
+    lags: 10,
+    units: [100, 100],
+    stateful: true,
+    activation: 'tanh',
+    epochs: parseIntOption('--epochs', values.epochs, 10),
+    batchSize: 100,
+    learningRate: 0.001,
+    seed: values.seed === undefined ? 0 : Number(values.seed),
+    progress: !values.quiet,
+    save: values.save,
+  };
+  report(await runWorkflow(options), Boolean(values.json));
+}
+
+async function train(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string' },
+      time: { type: 'string' },
+      'time-unit': { type: 'string' },
+      column: { type: 'string' },
+      train: { type: 'string' },
+      test: { type: 'string' },
+      bounds: { type: 'string' },
+      lags: { type: 'string' },
+      units: { type: 'string' },
+      stateful: { type: 'boolean' },
+      activation: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'learning-rate': { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) return void console.log(HELP.train);
+  if (!values.data) throw new InvalidArgumentError('--data', 'Expected a file for --data but received nothing');
+  if (!values.out) throw new InvalidArgumentError('--out', 'Expected a model path for --out but received nothing');
+  const units = (values.units ?? '100,100').split(',').map((u) => parseIntOption('--units', u, 0));
+  const options: WorkflowOptions = {
+    data: values.data,
+    time: values.time ?? 'Timestamp',
+    timeUnit: oneOf('--time-unit', values['time-unit'] ?? 's', ['s', 'ms'] as const),
+    column: values.column ?? 'Close',
+    train: range(values.train, '--train', ['0000-01-01', '9999-12-31'])!,
+    test: range(values.test, '--test'),
+    bounds: oneOf('--bounds', values.bounds ?? '[)', ['[)', '(]', '[]', '()'] as const),
+    lags: parseIntOption('--lags', values.lags, 10),
+    units,
+    stateful: Boolean(values.stateful),
+    activation: oneOf('--activation', values.activation ?? 'tanh', ['linear', 'tanh', 'sigmoid', 'relu'] as const) as DenseActivation,
+    epochs: parseIntOption('--epochs', values.epochs, 10),
+    batchSize: parseIntOption('--batch-size', values['batch-size'], 100),
+    learningRate: parseNumberOption('--learning-rate', values['learning-rate'], 0.001),
+    seed: values.seed === undefined ? 0 : Number(values.seed),
+    progress: !values.quiet,
+    save: values.out,
+  };
+  report(await runWorkflow(options), Boolean(values.json));
+}
+
+/** Loads a model, its pipeline and the levels of the requested range. */
+async function modelAndLevels(values: { model?: string; data?: string; range?: string }) {
+  if (!values.model) throw new InvalidArgumentError('--model', 'Expected a model file for --model but received nothing');
+  if (!values.data) throw new InvalidArgumentError('--data', 'Expected a data file for --data but received nothing');
+  const model = await loadModel(values.model);
+  if (!model.pipeline) {
+    model.dispose();
+    throw new InvalidArgumentError('--model', `Expected a model saved with its pipeline (flowcast train) but ${values.model} has none`);
+  }
+  const pipeline = ForecastPipeline.fromJSON(model.pipeline);
+  const src = pipeline.source as { column?: string; time?: string; timeUnit?: 's' | 'ms'; bounds?: SliceBounds };
+  const column = src.column ?? 'Close';
+  const table = await readTable(values.data);
+  let series = Series.fromTable(table, { time: src.time ?? 'Timestamp', timeUnit: src.timeUnit ?? 's', values: [column] });
+  if (values.range) {
+    const [a, b] = parseRange('--range', values.range);
+    series = series.slice(a, b, { bounds: src.bounds ?? '[)' });
+  }
+  if (series.length === 0) {
+    model.dispose();
+    throw new InvalidArgumentError('--range', `Expected rows in ${values.range} but found none`);
+  }
+  return { model, pipeline, series, levels: series.values(column) };
+}
+
+async function predict(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { model: { type: 'string' }, data: { type: 'string' }, range: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  if (values.help) return void console.log(HELP.predict);
+  const { model, pipeline, series, levels } = await modelAndLevels(values);
+  try {
+    const ev = await evaluateForecast(model, pipeline, levels);
+    const { levels: predicted, naiveLevels, targetIndex } = ev.predictions;
+    const rows = ['time,actual,predicted,naive'];
+    for (let i = 0; i < targetIndex.length; i++) {
+      const t = targetIndex[i]!;
+      rows.push(`${isoMinute(series.time[t]!)},${levels[t]},${predicted[i]},${naiveLevels[i]}`);
+    }
+    const text = rows.join('\n') + '\n';
+    if (values.out) {
+      await writeFile(values.out, text);
+      console.error(`wrote ${targetIndex.length} forecasts to ${values.out}`);
+    } else {
+      process.stdout.write(text);
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+async function evaluate(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { model: { type: 'string' }, data: { type: 'string' }, range: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+  });
+  if (values.help) return void console.log(HELP.evaluate);
+  const { model, pipeline, levels } = await modelAndLevels(values);
+  try {
+    const ev = await evaluateForecast(model, pipeline, levels);
+    const out = {
+      samples: ev.samples,
+      level_samples: ev.levelSamples,
+      model: ev.model,
+      naive: ev.naive,
+      skill_vs_naive: ev.skillVsNaive,
+    };
+    if (values.json) return void console.log(JSON.stringify(out, null, 2));
+    console.log(`Samples ${ev.samples} (${ev.levelSamples} in data units)`);
+    console.log('              RMSE scaled   MAE scaled   RMSE units   MAE units');
+    for (const [name, s] of [['model', ev.model], ['naive', ev.naive]] as const) {
+      console.log(`  ${name.padEnd(10)}${s.rmse.toFixed(5).padStart(12)}${s.mae.toFixed(5).padStart(13)}${s.rmseLevel.toFixed(4).padStart(13)}${s.maeLevel.toFixed(4).padStart(12)}`);
+    }
+    console.log(`  skill vs naive: ${ev.skillVsNaive.toFixed(4)}`);
+  } finally {
+    model.dispose();
+  }
+}
+
+function report(r: Awaited<ReturnType<typeof runWorkflow>>, json: boolean): void {
+  if (json) console.log(JSON.stringify(r, null, 2));
+  else console.log(formatReport(r));
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { demo, train, predict, evaluate };
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(HELP.main);
+    return command === undefined ? 1 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    console.error(`flowcast: unknown command '${command}'\n\n${HELP.main}`);
+    return 1;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    if (err instanceof FlowcastError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      console.error(`flowcast ${command}: ${e.message}`);
+    } else {
+      console.error(`flowcast ${command}: ${e.stack ?? e.message}`);
+    }
+    return 1;
+  }
+}
+
+// Run when executed directly (bin or `node dist/cli/main.js`), not when imported by tests.
+function invokedDirectly(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+if (invokedDirectly()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Honest evaluation of a one-step forecaster: the model and the naive
+ * "next value = this value" forecast on exactly the same targets, in the
+ * network's scaled units and in the original units (e.g. US dollars).
+ *
+ * The naive model is p_hat_t = p_{t-1}. In scaled-difference units that is
+ * "no change", scale(0); in levels it is the previous observed level. Level
+ * metrics cover the samples whose previous level is known (t >= 1).
+ */
+import type { Sequential } from '../model/sequential.js';
+import { mae, rmse } from './metrics.js';
+import type { ForecastPipeline } from './pipeline.js';
+
+export interface ForecastScores {
+  /** RMSE and MAE in the network's (scaled) units, over every sample. */
+  rmse: number;
+  mae: number;
+  /** RMSE and MAE in level units (e.g. USD), over samples with t >= 1. */
+  rmseLevel: number;
+  maeLevel: number;
+}
+
+export interface ForecastEvaluation {
+  samples: number;
+  /** Samples scored in level units. */
+  levelSamples: number;
+  model: ForecastScores;
+  naive: ForecastScores;
+  /** 1 - RMSE_model / RMSE_naive in level units: > 0 means the model beats naive. */
+  skillVsNaive: number;
+  /** Predictions in both unit systems, for plots and reports. */
+  predictions: { scaled: Float32Array; levels: Float64Array; naiveLevels: Float64Array; targetIndex: Int32Array };
+}
+
+export interface EvaluateForecastOptions {
+  /** Prediction batch size (the book: 100). Default 100. */
+  batchSize?: number;
+}
+
+/**
+ * Predicts one step ahead for every window of `levels` and scores the model
+ * against the naive forecast.
+ * @example const report = await evaluateForecast(model, pipeline, testPrices);
+ */
+export async function evaluateForecast(
+  model: Sequential,
+  pipeline: ForecastPipeline,
+  levels: ArrayLike<number>,
+  options: EvaluateForecastOptions = {},
+): Promise<ForecastEvaluation> {
+  const { x, y, targetIndex } = pipeline.windows(levels);
+  const pred = await model.predict(x, { batchSize: options.batchSize ?? 100 });
+  const n = targetIndex.length;
+  const zero = pipeline.difference ? pipeline.scaledZero() : NaN;
+  const naiveScaled = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    // Without differencing the network's series is the scaled level itself, whose
+    // last value is the input window's newest element (0 where padded, as in the book).
+    naiveScaled[i] = pipeline.difference ? zero : x.data[(i + 1) * pipeline.lags - 1]!;
+  }
+  const levelsPred = pipeline.toLevels(pred.data, levels, targetIndex);
+  const actualLevels: number[] = [];
+  const modelLevels: number[] = [];
+  const naiveLevels: number[] = [];
+  const naiveAll = new Float64Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const t = targetIndex[i]!;
+    if (t < 1) continue;
+    naiveAll[i] = levels[t - 1]!;
+    actualLevels.push(levels[t]!);
+    modelLevels.push(levelsPred[i]!);
+    naiveLevels.push(levels[t - 1]!);
+  }
+  const scores = (scaled: ArrayLike<number>, lv: number[]): ForecastScores => ({
+    rmse: rmse(y.data, scaled),
+    mae: mae(y.data, scaled),
+    rmseLevel: rmse(actualLevels, lv),
+    maeLevel: mae(actualLevels, lv),
+  });
+  const model_ = scores(pred.data, modelLevels);
+  const naive = scores(naiveScaled, naiveLevels);
+  return {
+    samples: n,
+    levelSamples: actualLevels.length,
+    model: model_,
+    naive,
+    skillVsNaive: 1 - model_.rmseLevel / naive.rmseLevel,
+    predictions: { scaled: pred.data, levels: levelsPred, naiveLevels: naiveAll, targetIndex },
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * flowcast: time-series forecasting for Node.js. LSTM training at native
+ * speed, Arrow-based data pipelines with exact inverses, and evaluation that
+ * always shows the naive baseline.
+ *
+ * @example
+ * import { readCsv, Series, ForecastPipeline, sequential, lstm, dense, adam, evaluateForecast } from 'flowcast';
+ */
+export * from './data/index.js';
+export { ForecastPipeline, type ForecastPipelineConfig, type ForecastPipelineJSON, type ForecastWindows } from './forecast/pipeline.js';
+export { evaluateForecast, type ForecastEvaluation, type ForecastScores, type EvaluateForecastOptions } from './forecast/evaluate.js';
+export { rmse, mae } from './forecast/metrics.js';
+export {
+  sequential,
+  Sequential,
+  type SequentialConfig,
+  type CompileConfig,
+  type FitOptions,
+  type History,
+  type PredictOptions,
+  type Evaluation,
+  type LayerState,
+} from './model/sequential.js';
+export { lstm, dense, type LayerConfig, type LstmLayerConfig, type DenseLayerConfig, type DenseActivation, type LstmOptions, type DenseOptions } from './model/layers.js';
+export { adam, type AdamConfig, type AdamOptions, type OptimizerConfig } from './model/optimizers.js';
+export type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './model/callbacks.js';
+export { progressBar, type ProgressBarOptions } from './model/progress-bar.js';
+export { loadModel, saveModel } from './model/io.js';
+export { tensor, type Tensor } from './tensor.js';
+export {
+  FlowcastError,
+  InvalidArgumentError,
+  BusyError,
+  DisposedError,
+  NativeError,
+  FormatError,
+  StateError,
+  AbortError,
+  type FlowcastErrorCode,
+} from './errors.js';
+
+import { binding } from './native.js';
+
+/** The CPU kernel table in use ('scalar', 'avx2', 'avx512' or 'neon'); FLOWCAST_ISA forces one. */
+export function kernelIsa(): string {
+  return binding().isa();
+}
