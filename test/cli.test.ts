@@ -1,0 +1,109 @@
+/**
+ * The CLI as a user runs it: `node dist/cli/main.js ...` (built by `npm test`'s
+ * pretest step). Oracles: the JSON contract of `flowcast demo --json`, and
+ * the naive baseline recomputed here from the raw CSV prices (to 1e-9).
+ */
+import t from 'tap';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseCsv } from '../lib/data/csv.js';
+import { Series } from '../lib/data/series.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli', 'main.js');
+const fixture = join(root, 'test', 'fixtures', 'btc_2017-01-01_03.csv');
+const run = promisify(execFile);
+
+async function flowcast(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+t.before(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build:ts' (npm test does it first)`);
+});
+
+t.test('demo smoke test: a small slice of the real data, 1 epoch, --json', async (t) => {
+  const r = await flowcast(['demo', '--data', fixture, '--train', '2017-01-01,2017-01-02', '--test', '2017-01-02,2017-01-03', '--epochs', '1', '--json']);
+  t.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  t.equal(out.data.train.samples, 958, 'train samples (the pandas fixture has 958 rows)');
+  t.equal(out.data.test.samples, 1218, 'test samples');
+  t.equal(out.training.epochs, 1);
+  t.equal(out.training.loss.length, 1);
+  t.ok(out.training.loss[0] > 0 && out.training.seconds > 0 && out.training.samples_per_second > 0);
+  for (const k of ['rmse', 'rmse_usd']) {
+    t.ok(Number.isFinite(out.test.lstm[k]) && Number.isFinite(out.test.naive[k]), `test.lstm.${k} and test.naive.${k}`);
+  }
+  const s = Series.fromTable(parseCsv(readFileSync(fixture)), { time: 'Timestamp', timeUnit: 's', values: ['Close'] });
+  const p = s.slice('2017-01-02', '2017-01-03', { bounds: '(]' }).values('Close');
+  let se = 0;
+  for (let i = 1; i < p.length; i++) se += (p[i]! - p[i - 1]!) ** 2;
+  t.ok(Math.abs(out.test.naive.rmse_usd - Math.sqrt(se / (p.length - 1))) < 1e-9, `naive RMSE in USD ${out.test.naive.rmse_usd}`);
+  t.match(r.stderr, /Epoch 1\/1 loss/, 'progress goes to stderr');
+});
+
+t.test('demo prints a results table by default', async (t) => {
+  const r = await flowcast(['demo', '--data', fixture, '--train', '2017-01-01,2017-01-02', '--test', '2017-01-02,2017-01-03', '--epochs', '1', '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  t.match(r.stdout, /Train\s+2017-01-01 < t <= 2017-01-02: 958 rows/);
+  t.match(r.stdout, /LSTM\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+  t.match(r.stdout, /naive \(p_t = p_t-1\)/);
+  t.equal(r.stderr, '', 'quiet: nothing on stderr');
+});
+
+t.test('train, evaluate, predict round trip', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowcast-cli-'));
+  const model = join(dir, 'm.safetensors');
+  const trained = await flowcast([
+    'train', '--data', fixture, '--out', model, '--train', '2017-01-01,2017-01-02', '--units', '8,8', '--stateful', '--epochs', '1', '--json', '--quiet',
+  ]);
+  t.equal(trained.code, 0, trained.stderr);
+  t.equal(JSON.parse(trained.stdout).model.saved, model);
+  const ev = await flowcast(['evaluate', '--model', model, '--data', fixture, '--range', '2017-01-02,2017-01-03', '--json']);
+  t.equal(ev.code, 0, ev.stderr);
+  const e = JSON.parse(ev.stdout);
+  t.ok(e.samples > 1000 && Number.isFinite(e.model.rmseLevel) && Number.isFinite(e.naive.rmseLevel));
+  const csv = join(dir, 'p.csv');
+  const pr = await flowcast(['predict', '--model', model, '--data', fixture, '--range', '2017-01-02,2017-01-03', '--out', csv]);
+  t.equal(pr.code, 0, pr.stderr);
+  const lines = readFileSync(csv, 'utf8').trim().split('\n');
+  t.equal(lines[0], 'time,actual,predicted,naive');
+  t.equal(lines.length - 1, e.samples, 'one forecast per sample');
+  const [, a1] = lines[1]!.split(',');
+  const [, , p2, n2] = lines[2]!.split(',');
+  t.equal(Number(n2), Number(a1), 'naive forecast = the previous actual price');
+  t.ok(Math.abs(Number(p2) - Number(a1)) < 50, 'predicted price is near the previous price (one-minute step)');
+});
+
+t.test('bad CLI input: clear messages, exit code 1', async (t) => {
+  const unknown = await flowcast(['frobnicate']);
+  t.equal(unknown.code, 1);
+  t.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const noData = await flowcast(['train', '--out', 'x.safetensors']);
+  t.equal(noData.code, 1);
+  t.match(noData.stderr, /Expected a file for --data but received nothing/);
+  const badEpochs = await flowcast(['demo', '--epochs', '0', '--data', fixture]);
+  t.match(badEpochs.stderr, /Expected positive integer for --epochs but received "0"/);
+  const badRange = await flowcast(['demo', '--train', '2017-01-01', '--data', fixture]);
+  t.match(badRange.stderr, /Expected START,END .* for --train but received "2017-01-01"/);
+  const missingCol = await flowcast(['train', '--data', fixture, '--out', 'x', '--column', 'Price']);
+  t.match(missingCol.stderr, /Price/);
+  const badModel = await flowcast(['evaluate', '--model', fixture, '--data', fixture]);
+  t.equal(badModel.code, 1);
+  t.match(badModel.stderr, /Cannot load model file/);
+  for (const cmd of ['demo', 'train', 'predict', 'evaluate']) {
+    const h = await flowcast([cmd, '--help']);
+    t.equal(h.code, 0);
+    t.match(h.stdout, new RegExp(`Usage: flowcast ${cmd}`), `${cmd} --help`);
+  }
+});
