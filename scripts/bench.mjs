@@ -5,6 +5,7 @@
 // Reports the median of several timed repeats per instruction set; each
 // repeat is one fitEpoch / predict call over `samples` random samples.
 import { binding } from '../dist/native.js';
+import { readCsv } from '../dist/data/csv.js';
 
 const samples = Number(process.env.BENCH_SAMPLES ?? 5000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 5);
@@ -46,6 +47,16 @@ for (let r = 0; r < repeats; r++) {
 }
 model.dispose();
 const fmt = (v) => Math.round(v).toLocaleString('en-US');
+
+// readCsv on the shipped book data (240,763 rows; gunzip included).
+const csvMs = [];
+for (let r = 0; r < repeats; r++) {
+  const t0 = performance.now();
+  const table = await readCsv(new URL('../data/btcusd_bitfinex_1min_2017H1.csv.gz', import.meta.url).pathname);
+  csvMs.push(performance.now() - t0);
+  if (table.numRows !== 240763) throw new Error(`unexpected row count ${table.numRows}`);
+}
+console.log(`readCsv book data (240,763 rows, .csv.gz): ${median(csvMs).toFixed(0)} ms median`);
 console.log(`kernels: ${b.isa()} (available: ${b.availableIsas().join(', ')}), ${samples} samples x ${repeats} repeats, medians`);
 console.log(`W1 training  (batch 100): ${fmt(median(train))} samples/s (range ${fmt(Math.min(...train))}..${fmt(Math.max(...train))})`);
 console.log(`W1 inference (batch 100): ${fmt(median(infer))} samples/s (range ${fmt(Math.min(...infer))}..${fmt(Math.max(...infer))})`);
