@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseCsv } from '../lib/data/csv.js';
+import { writeArrow } from '../lib/data/arrow-io.js';
 import { Series } from '../lib/data/series.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -83,6 +84,13 @@ t.test('train, evaluate, predict round trip', async (t) => {
   const [, , p2, n2] = lines[2]!.split(',');
   t.equal(Number(n2), Number(a1), 'naive forecast = the previous actual price');
   t.ok(Math.abs(Number(p2) - Number(a1)) < 50, 'predicted price is near the previous price (one-minute step)');
+
+  // The same data as an Arrow IPC file gives the same evaluation.
+  const arrowFile = join(dir, 'btc.arrow');
+  await writeArrow(parseCsv(readFileSync(fixture)), arrowFile);
+  const evArrow = await flowcast(['evaluate', '--model', model, '--data', arrowFile, '--range', '2017-01-02,2017-01-03', '--json']);
+  t.equal(evArrow.code, 0, evArrow.stderr);
+  t.same(JSON.parse(evArrow.stdout), e, 'Arrow input == CSV input');
 });
 
 t.test('bad CLI input: clear messages, exit code 1', async (t) => {
