@@ -33,6 +33,8 @@ export interface NativeParamEntry {
 }
 
 export interface NativeModel {
+  /** The kernel table this model runs on. */
+  isa(): string;
   paramCount(): number;
   layout(): NativeParamEntry[];
   getParams(): Float32Array;
@@ -58,10 +60,13 @@ export interface NativeModel {
 }
 
 export interface NativeBinding {
-  NativeModel: new (spec: NativeSpec, seed: number) => NativeModel;
+  /** `isa` picks a kernel table by name (tests, benchmarks); default: the one chosen at load. */
+  NativeModel: new (spec: NativeSpec, seed: number, isa?: string) => NativeModel;
   /** The kernel table chosen at load: 'scalar' | 'avx2' | 'avx512' | 'neon'. */
   isa(): string;
   availableIsas(): string[];
+  /** Max |kernel - exact| of a table's sigmoid and tanh over 400,000 points in [-20, 20]. */
+  kernelActivationError(isa: string): { sigmoid: number; tanh: number; points: number };
   referenceLossAndGradients(
     spec: NativeSpec,
     params: Float64Array,

@@ -89,11 +89,14 @@ t.test('fit resets stateful layers at each epoch end and refuses shuffle', async
 });
 
 t.test('the event loop stays responsive during fit', async (t) => {
+  // Training runs until we abort it from a timer 600 ms in, whatever the
+  // machine's speed; a blocked event loop could neither tick nor abort.
   const model = bookModel({ units: 64, steps: 10 });
   t.teardown(() => model.dispose());
   model.compile();
   const x = randomTensor(3, [3000, 10, 1]);
   const y = randomTensor(4, [3000, 1], -0.5, 0.5);
+  const ac = new AbortController();
   let last = performance.now();
   let maxGap = 0;
   let ticks = 0;
@@ -103,12 +106,15 @@ t.test('the event loop stays responsive during fit', async (t) => {
     last = now;
     ticks++;
   }, 50);
+  const stop = setTimeout(() => ac.abort(), 600);
   const t0 = performance.now();
-  await model.fit(x, y, { batchSize: 100, epochs: 1 });
+  await t.rejects(model.fit(x, y, { batchSize: 100, epochs: 100000, signal: ac.signal }), { name: 'AbortError' });
   const elapsed = performance.now() - t0;
   clearInterval(timer);
-  t.ok(elapsed > 300, `fit ran long enough to judge (${elapsed.toFixed(0)} ms)`);
-  t.ok(maxGap < 250, `a 50 ms timer never waited more than 250 ms (max gap ${maxGap.toFixed(0)} ms, ${ticks} ticks)`);
+  clearTimeout(stop);
+  t.ok(elapsed >= 590, `fit ran until the abort (${elapsed.toFixed(0)} ms)`);
+  t.ok(ticks >= 8, `the 50 ms timer fired ${ticks} times in ${elapsed.toFixed(0)} ms`);
+  t.ok(maxGap < 250, `a 50 ms timer never waited more than 250 ms (max gap ${maxGap.toFixed(0)} ms)`);
 });
 
 t.test('busy and disposed guards', async (t) => {

@@ -4,13 +4,19 @@
 // TS signatures (lib/native.ts mirrors these):
 //   isa(): string                          the kernel table chosen at load
 //   availableIsas(): string[]              tables this CPU and build can run
+//   kernelActivationError(isa: string): { sigmoid: number, tanh: number, points: number }
+//       max |kernel - exact| of the table's gate activations over z in [-20, 20]
 //   referenceLossAndGradients(spec, params: Float64Array, x: Float64Array,
 //       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[]):
 //       { loss: number, gradients: Float64Array, output: Float64Array }
 #include <napi.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "addon/errors.h"
 #include "addon/model_wrap.h"
@@ -31,6 +37,46 @@ Napi::Value AvailableIsas(const Napi::CallbackInfo& info) {
   uint32_t i = 0;
   for (const char* isa : {"scalar", "avx2", "avx512", "neon"})
     if (fc::kernels_for_isa(isa)) out.Set(i++, Napi::String::New(env, isa));
+  return out;
+}
+
+// Runs the table's lstm_cell_forward on a dense grid of pre-activations and
+// compares the activated gates with sigmoid / tanh in double precision.
+Napi::Value KernelActivationError(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString()) {
+    TypeError(env, "isa must be a string").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const std::string isa = info[0].As<Napi::String>().Utf8Value();
+  const fc::KernelTable<float>* k = fc::kernels_for_isa(isa.c_str());
+  if (k == nullptr) {
+    StatusError(env, FC_STATUS_UNSUPPORTED, "kernel table '" + isa + "' is not available").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int H = 1000, rows = 400;  // 400,000 points, step 1e-4
+  std::vector<float> gates(4 * H), c_prev(H, 0.0f), c(H), tc(H), h(H);
+  double worst_sig = 0.0, worst_tanh = 0.0;
+  for (int r = 0; r < rows; r++) {
+    for (int j = 0; j < H; j++) {
+      const float z = -20.0f + 40.0f * (float)(r * H + j) / (float)(rows * H);
+      for (int g = 0; g < 4; g++) gates[g * H + j] = z;
+    }
+    k->lstm_cell_forward(1, H, gates.data(), c_prev.data(), c.data(), tc.data(), h.data());
+    for (int j = 0; j < H; j++) {
+      const float zf = -20.0f + 40.0f * (float)(r * H + j) / (float)(rows * H);
+      const double sig = 1.0 / (1.0 + std::exp(-(double)zf));
+      const double th = std::tanh((double)zf);
+      worst_sig = std::max(worst_sig, std::fabs((double)gates[j] - sig));
+      worst_sig = std::max(worst_sig, std::fabs((double)gates[H + j] - sig));
+      worst_sig = std::max(worst_sig, std::fabs((double)gates[3 * H + j] - sig));
+      worst_tanh = std::max(worst_tanh, std::fabs((double)gates[2 * H + j] - th));
+    }
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("sigmoid", worst_sig);
+  out.Set("tanh", worst_tanh);
+  out.Set("points", rows * H);
   return out;
 }
 
@@ -104,6 +150,7 @@ static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", ModelWrap::Init(env));
   exports.Set("isa", Napi::Function::New(env, Isa));
   exports.Set("availableIsas", Napi::Function::New(env, AvailableIsas));
+  exports.Set("kernelActivationError", Napi::Function::New(env, KernelActivationError));
   exports.Set("referenceLossAndGradients", Napi::Function::New(env, ReferenceLossAndGradients));
   return exports;
 }

@@ -220,6 +220,7 @@ class GradientWorker : public ModelWorker<Napi::AsyncWorker> {
 Napi::Function ModelWrap::Init(Napi::Env env) {
   return DefineClass(env, "NativeModel",
                      {
+                         InstanceMethod<&ModelWrap::Isa>("isa"),
                          InstanceMethod<&ModelWrap::ParamCount>("paramCount"),
                          InstanceMethod<&ModelWrap::Layout>("layout"),
                          InstanceMethod<&ModelWrap::GetParams>("getParams"),
@@ -247,8 +248,19 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     return;
   }
   const uint64_t seed = (uint64_t)info[1].As<Napi::Number>().Int64Value();
+  // Optional third argument: a kernel table by name, for tests and benchmarks.
+  const fc::KernelTable<float>* kernels = &fc::active_kernels();
+  if (info[2].IsString()) {
+    const std::string isa = info[2].As<Napi::String>().Utf8Value();
+    kernels = fc::kernels_for_isa(isa.c_str());
+    if (kernels == nullptr) {
+      StatusError(env, FC_STATUS_UNSUPPORTED, "kernel table '" + isa + "' is not available on this CPU or build")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+  }
   try {
-    net_ = std::make_unique<fc::Network<float>>(spec, fc::active_kernels());
+    net_ = std::make_unique<fc::Network<float>>(spec, *kernels);
     rng_.reseed(seed);
     fc::keras_initialize(*net_, rng_);
   } catch (const std::bad_alloc&) {
@@ -272,6 +284,11 @@ bool ModelWrap::Usable(Napi::Env env) {
     return false;
   }
   return true;
+}
+
+Napi::Value ModelWrap::Isa(const Napi::CallbackInfo& info) {
+  if (!Usable(info.Env())) return info.Env().Undefined();
+  return Napi::String::New(info.Env(), net_->kernels().isa);
 }
 
 Napi::Value ModelWrap::ParamCount(const Napi::CallbackInfo& info) {

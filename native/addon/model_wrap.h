@@ -3,7 +3,8 @@
 // Adam moments stay here as contiguous buffers.
 //
 // TS signatures (lib/native.ts mirrors these):
-//   new NativeModel(spec: NativeSpec, seed: number)
+//   new NativeModel(spec: NativeSpec, seed: number, isa?: string)
+//   isa(): string                             the kernel table this model runs on
 //   paramCount(): number
 //   layout(): { name: string, offset: number, shape: number[] }[]
 //   getParams(): Float32Array                 setParams(p: Float32Array): void
@@ -48,6 +49,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   // Throws and returns false if disposed or busy.
   bool Usable(Napi::Env env);
 
+  Napi::Value Isa(const Napi::CallbackInfo& info);
   Napi::Value ParamCount(const Napi::CallbackInfo& info);
   Napi::Value Layout(const Napi::CallbackInfo& info);
   Napi::Value GetParams(const Napi::CallbackInfo& info);

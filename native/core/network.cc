@@ -22,6 +22,8 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels)
     L.spec = spec_.layers[k];
     L.in = in;
     if (L.spec.kind == LayerKind::kLstm) {
+      L.w_t.assign((long)in * kLstmGates * L.spec.units, T(0));
+      L.r_t.assign((long)L.spec.units * kLstmGates * L.spec.units, T(0));
       L.w_off = layout_[p++].offset;
       L.r_off = layout_[p++].offset;
       L.bi_off = layout_[p++].offset;
@@ -39,6 +41,13 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels)
     const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
     L.rows_per_sample = seq ? spec_.steps : 1;
   }
+}
+
+// out (cols, rows) = in (rows, cols)^T
+template <typename T>
+static void transpose(const T* in, int rows, int cols, T* out) {
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) out[(long)c * rows + r] = in[(long)r * cols + c];
 }
 
 template <typename T>
@@ -130,9 +139,14 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
     std::fill(L.cs.begin(), L.cs.begin() + BH, T(0));
   }
 
+  // The weights as (K, 4H) row-major, packed once per batch and reused by
+  // every time step: the GEMM kernels stream rows of B contiguously.
+  transpose(W, G, I, L.w_t.data());
+  transpose(R, G, H, L.r_t.data());
+
   // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh).
   T* Z = L.gates.data();
-  kern_.gemm(false, true, TT * B, G, I, x, I, W, I, T(0), Z, G);
+  kern_.gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
   for (long r = 0; r < (long)TT * B; r++) {
     T* z = Z + r * G;
     for (int j = 0; j < G; j++) z[j] += bi[j] + bh[j];
@@ -140,7 +154,7 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   for (int t = 0; t < TT; t++) {
     T* Zt = Z + (long)t * B * G;
     // Recurrent part: Z_t += h_{t-1} W_hh^T
-    kern_.gemm(false, true, B, G, H, L.hs.data() + t * BH, H, R, H, T(1), Zt, G);
+    kern_.gemm(false, false, B, G, H, L.hs.data() + t * BH, H, L.r_t.data(), G, T(1), Zt, G);
     kern_.lstm_cell_forward(B, H, Zt, L.cs.data() + t * BH, L.cs.data() + (t + 1) * BH,
                             L.tanh_c.data() + t * BH, L.hs.data() + (t + 1) * BH);
   }

@@ -37,6 +37,7 @@ class Network {
   Network(const NetworkSpec& spec, const KernelTable<T>& kernels);
 
   const NetworkSpec& spec() const { return spec_; }
+  const KernelTable<T>& kernels() const { return kern_; }
   const std::vector<ParamEntry>& layout() const { return layout_; }
   long num_params() const { return num_params_; }
   T* params() { return params_.data(); }
@@ -82,6 +83,7 @@ class Network {
     long w_off = 0, r_off = 0, bi_off = 0, bh_off = 0;  // LSTM: weight_ih, weight_hh, bias_ih, bias_hh
     // Dense: w_off = weight (O, I), bi_off = bias (O)
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
+    std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
     std::vector<T> out;                             // Dense output (rows, O), activated
     std::vector<T> dy;                              // dL/d(output) (rows, units)

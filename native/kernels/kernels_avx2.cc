@@ -1,0 +1,238 @@
+// AVX2 + FMA kernel table (compiled with -mavx2 -mfma, and only this file).
+// Same algorithms as kernels_avx512.cc at 8 lanes: a 4 x 16 micro-kernel
+// (8 ymm accumulators), masked tails through _mm256_maskload/maskstore, and
+// the same exp / sigmoid / tanh approximations (errors asserted in
+// test/kernels.test.ts). Every helper is static; the only external symbol
+// is fc_kernels_avx2 (see the rules in kernels_avx512.cc).
+#include <immintrin.h>
+#include <stdlib.h>
+
+#include "kernels/kernels.h"
+
+namespace {
+
+constexpr int kNR = 16;  // columns per micro-kernel block (2 ymm)
+constexpr int kMR = 4;
+
+// Lanes [0, n) enabled (n clamped to [0, 8]).
+static inline __m256i tail_mask(int n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+static inline __m256 load(__m256i m, const float* p) { return _mm256_maskload_ps(p, m); }
+static inline void store(float* p, __m256i m, __m256 v) { _mm256_maskstore_ps(p, m, v); }
+
+static void block4(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+                   int nr, bool accumulate) {
+  const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
+  __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
+  __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
+  __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
+  __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+  const float* a0 = A;
+  const float* a1 = A + ars;
+  const float* a2 = A + 2 * ars;
+  const float* a3 = A + 3 * ars;
+  for (int k = 0; k < K; k++) {
+    const float* b = B + (long)k * ldb;
+    const __m256 b0 = load(m0, b);
+    const __m256 b1 = load(m1, b + 8);
+    const long ka = (long)k * acs;
+    __m256 x = _mm256_broadcast_ss(a0 + ka);
+    c00 = _mm256_fmadd_ps(x, b0, c00);
+    c01 = _mm256_fmadd_ps(x, b1, c01);
+    x = _mm256_broadcast_ss(a1 + ka);
+    c10 = _mm256_fmadd_ps(x, b0, c10);
+    c11 = _mm256_fmadd_ps(x, b1, c11);
+    x = _mm256_broadcast_ss(a2 + ka);
+    c20 = _mm256_fmadd_ps(x, b0, c20);
+    c21 = _mm256_fmadd_ps(x, b1, c21);
+    x = _mm256_broadcast_ss(a3 + ka);
+    c30 = _mm256_fmadd_ps(x, b0, c30);
+    c31 = _mm256_fmadd_ps(x, b1, c31);
+  }
+  __m256 acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+  for (int r = 0; r < 4; r++) {
+    float* c = C + (long)r * ldc;
+    __m256 v0 = acc[2 * r], v1 = acc[2 * r + 1];
+    if (accumulate) {
+      v0 = _mm256_add_ps(v0, load(m0, c));
+      v1 = _mm256_add_ps(v1, load(m1, c + 8));
+    }
+    store(c, m0, v0);
+    store(c + 8, m1, v1);
+  }
+}
+
+static void block1(int K, const float* A, long acs, const float* B, long ldb, float* C, int nr, bool accumulate) {
+  const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
+  __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps();
+  for (int k = 0; k < K; k++) {
+    const float* b = B + (long)k * ldb;
+    const __m256 x = _mm256_broadcast_ss(A + (long)k * acs);
+    c0 = _mm256_fmadd_ps(x, load(m0, b), c0);
+    c1 = _mm256_fmadd_ps(x, load(m1, b + 8), c1);
+  }
+  if (accumulate) {
+    c0 = _mm256_add_ps(c0, load(m0, C));
+    c1 = _mm256_add_ps(c1, load(m1, C + 8));
+  }
+  store(C, m0, c0);
+  store(C + 8, m1, c1);
+}
+
+static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
+                            bool accumulate, float* C, long ldc) {
+  for (int n0 = 0; n0 < N; n0 += kNR) {
+    const int nr = N - n0 < kNR ? N - n0 : kNR;
+    int m0 = 0;
+    for (; m0 + kMR <= M; m0 += kMR)
+      block4(K, A + (long)m0 * ars, ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, accumulate);
+    for (; m0 < M; m0++) block1(K, A + (long)m0 * ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, nr, accumulate);
+  }
+}
+
+static inline float hsum(__m256 v) {
+  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  s4 = _mm_add_ss(s4, _mm_movehdup_ps(s4));
+  return _mm_cvtss_f32(s4);
+}
+
+static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                 float beta, float* C, int ldc) {
+  const bool acc = beta != 0.0f;
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!acc)
+      for (int m = 0; m < M; m++)
+        for (int n = 0; n < N; n++) C[(long)m * ldc + n] = 0.0f;
+    return;
+  }
+  const long ars = trans_a ? 1 : lda;
+  const long acs = trans_a ? lda : 1;
+  if (!trans_b) {
+    gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
+    return;
+  }
+  if (N <= 4 && !trans_a) {
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++) {
+        const float* a = A + (long)m * lda;
+        const float* b = B + (long)n * ldb;
+        __m256 s = _mm256_setzero_ps();
+        int k = 0;
+        for (; k + 8 <= K; k += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k), s);
+        const __m256i mk = tail_mask(K - k);
+        s = _mm256_fmadd_ps(load(mk, a + k), load(mk, b + k), s);
+        const float v = hsum(s);
+        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + v : v;
+      }
+    return;
+  }
+  float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
+  if (bt == nullptr) {
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++) {
+        float s = 0.0f;
+        for (int k = 0; k < K; k++) s += A[m * ars + k * acs] * B[(long)n * ldb + k];
+        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + s : s;
+      }
+    return;
+  }
+  for (int n = 0; n < N; n++)
+    for (int k = 0; k < K; k++) bt[(long)k * N + n] = B[(long)n * ldb + k];
+  gemm_rowmajor_b(M, N, K, A, ars, acs, bt, N, acc, C, ldc);
+  free(bt);
+}
+
+static inline __m256 exp_ps(__m256 x) {
+  x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.3f)), _mm256_set1_ps(88.3f));
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+  p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+static inline __m256 sigmoid_ps(__m256 z) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  return _mm256_div_ps(one, _mm256_add_ps(one, exp_ps(_mm256_sub_ps(_mm256_setzero_ps(), z))));
+}
+
+static inline __m256 tanh_ps(__m256 z) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 sign_bit = _mm256_castsi256_ps(_mm256_set1_epi32((int)0x80000000u));
+  const __m256 az = _mm256_andnot_ps(sign_bit, z);
+  const __m256 t = exp_ps(_mm256_mul_ps(az, _mm256_set1_ps(-2.0f)));
+  __m256 y = _mm256_div_ps(_mm256_sub_ps(one, t), _mm256_add_ps(one, t));
+  const __m256 z2 = _mm256_mul_ps(az, az);
+  __m256 poly = _mm256_fmadd_ps(z2, _mm256_set1_ps(2.0f / 15.0f), _mm256_set1_ps(-1.0f / 3.0f));
+  poly = _mm256_fmadd_ps(_mm256_mul_ps(poly, z2), az, az);
+  y = _mm256_blendv_ps(y, poly, _mm256_cmp_ps(az, _mm256_set1_ps(0.0625f), _CMP_LT_OQ));
+  return _mm256_or_ps(y, _mm256_and_ps(z, sign_bit));
+}
+
+static void lstm_cell_forward(int B, int H, float* gates, const float* c_prev, float* c, float* tanh_c, float* h) {
+  for (int b = 0; b < B; b++) {
+    float* z = gates + (long)b * 4 * H;
+    const long row = (long)b * H;
+    for (int j = 0; j < H; j += 8) {
+      const __m256i m = tail_mask(H - j);
+      const __m256 i = sigmoid_ps(load(m, z + j));
+      const __m256 f = sigmoid_ps(load(m, z + H + j));
+      const __m256 g = tanh_ps(load(m, z + 2 * H + j));
+      const __m256 o = sigmoid_ps(load(m, z + 3 * H + j));
+      store(z + j, m, i);
+      store(z + H + j, m, f);
+      store(z + 2 * H + j, m, g);
+      store(z + 3 * H + j, m, o);
+      const __m256 cs = _mm256_fmadd_ps(f, load(m, c_prev + row + j), _mm256_mul_ps(i, g));
+      const __m256 tc = tanh_ps(cs);
+      store(c + row + j, m, cs);
+      store(tanh_c + row + j, m, tc);
+      store(h + row + j, m, _mm256_mul_ps(o, tc));
+    }
+  }
+}
+
+static void lstm_cell_backward(int B, int H, const float* gates, const float* c_prev, const float* tanh_c,
+                               const float* dh, float* dc, float* dgates) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  for (int b = 0; b < B; b++) {
+    const float* a = gates + (long)b * 4 * H;
+    float* dz = dgates + (long)b * 4 * H;
+    const long row = (long)b * H;
+    for (int j = 0; j < H; j += 8) {
+      const __m256i m = tail_mask(H - j);
+      const __m256 i = load(m, a + j);
+      const __m256 f = load(m, a + H + j);
+      const __m256 g = load(m, a + 2 * H + j);
+      const __m256 o = load(m, a + 3 * H + j);
+      const __m256 tc = load(m, tanh_c + row + j);
+      const __m256 dhv = load(m, dh + row + j);
+      const __m256 dct = _mm256_fmadd_ps(_mm256_mul_ps(dhv, o), _mm256_fnmadd_ps(tc, tc, one), load(m, dc + row + j));
+      store(dz + j, m, _mm256_mul_ps(_mm256_mul_ps(dct, g), _mm256_mul_ps(i, _mm256_sub_ps(one, i))));
+      store(dz + H + j, m,
+            _mm256_mul_ps(_mm256_mul_ps(dct, load(m, c_prev + row + j)), _mm256_mul_ps(f, _mm256_sub_ps(one, f))));
+      store(dz + 2 * H + j, m, _mm256_mul_ps(_mm256_mul_ps(dct, i), _mm256_fnmadd_ps(g, g, one)));
+      store(dz + 3 * H + j, m, _mm256_mul_ps(_mm256_mul_ps(dhv, tc), _mm256_mul_ps(o, _mm256_sub_ps(one, o))));
+      store(dc + row + j, m, _mm256_mul_ps(dct, f));
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" const fc::KernelTable<float>* fc_kernels_avx2() {
+  static const fc::KernelTable<float> table = {"avx2", &gemm, &lstm_cell_forward, &lstm_cell_backward};
+  return &table;
+}

@@ -1,0 +1,277 @@
+// AVX-512 kernel table (compiled with -mavx512f -mavx512dq -mavx512bw
+// -mavx512vl -mfma, and only this file). Same signatures and semantics as the
+// scalar reference in reference.h; test/kernels.test.ts compares them.
+//
+// Rules for ISA files (see ../shared/notes/BUILD.md): every helper here is
+// static (internal linkage) and nothing includes C++ headers with inline or
+// template functions, so no AVX-512 code can leak into baseline code through
+// a COMDAT picked by the linker. The only external symbol is fc_kernels_avx512.
+//
+// GEMM: C = beta*C + op(A)·op(B). op(B) must be row-major [K, N] for the
+// micro-kernel (NN and TN); NT packs B^T first (or, for N <= 4, takes dot
+// products). The micro-kernel holds a 4 x 32 block of C in 8 zmm registers
+// and streams k: broadcast one A element per row, load 32 floats of B row k,
+// 8 FMAs. Column tails use masked loads and stores.
+//
+// Activations: exp by Cody-Waite range reduction x = n ln2 + r and a
+// degree-6 minimax polynomial for e^r (Cephes expf), 2^n from the exponent
+// bits; sigmoid(z) = 1 / (1 + e^-z); tanh(z) = sign(z) (1 - e^-2|z|) / (1 + e^-2|z|),
+// with z - z^3/3 + 2z^5/15 for |z| < 0.0625 where that form would cancel.
+// Maximum absolute error against sigmoid / tanh in double precision, over
+// 400,000 points in [-20, 20] (binding.kernelActivationError, asserted in
+// test/kernels.test.ts): sigmoid 8.9e-8, tanh 8.9e-8 (the scalar table's
+// std::exp / std::tanh in float: 8.9e-8 and 1.0e-7).
+#if defined(__GNUC__) && !defined(__clang__)
+// GCC 12's avx512fintrin.h builds masked intrinsics on an uninitialized
+// __Y and then warns about it (-Wmaybe-uninitialized, a known false positive).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+#include <immintrin.h>
+#include <stdlib.h>
+
+#include "kernels/kernels.h"
+
+namespace {
+
+constexpr int kNR = 32;  // columns per micro-kernel block (2 zmm)
+constexpr int kMR = 4;   // rows per micro-kernel block
+
+static inline __mmask16 tail_mask(int n) {
+  return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u);
+}
+
+// C[r, 0:nr) (=|+=) sum_k A(r, k) B[k, 0:nr) for r < 4 rows, where
+// A(r, k) = A[r*ars + k*acs]. nr <= 32.
+static void block4(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+                   int nr, bool accumulate) {
+  const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
+  __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
+  __m512 c10 = _mm512_setzero_ps(), c11 = _mm512_setzero_ps();
+  __m512 c20 = _mm512_setzero_ps(), c21 = _mm512_setzero_ps();
+  __m512 c30 = _mm512_setzero_ps(), c31 = _mm512_setzero_ps();
+  const float* a0 = A;
+  const float* a1 = A + ars;
+  const float* a2 = A + 2 * ars;
+  const float* a3 = A + 3 * ars;
+  for (int k = 0; k < K; k++) {
+    const float* b = B + (long)k * ldb;
+    const __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
+    const __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+    const long ka = (long)k * acs;
+    __m512 x = _mm512_set1_ps(a0[ka]);
+    c00 = _mm512_fmadd_ps(x, b0, c00);
+    c01 = _mm512_fmadd_ps(x, b1, c01);
+    x = _mm512_set1_ps(a1[ka]);
+    c10 = _mm512_fmadd_ps(x, b0, c10);
+    c11 = _mm512_fmadd_ps(x, b1, c11);
+    x = _mm512_set1_ps(a2[ka]);
+    c20 = _mm512_fmadd_ps(x, b0, c20);
+    c21 = _mm512_fmadd_ps(x, b1, c21);
+    x = _mm512_set1_ps(a3[ka]);
+    c30 = _mm512_fmadd_ps(x, b0, c30);
+    c31 = _mm512_fmadd_ps(x, b1, c31);
+  }
+  __m512 acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
+  for (int r = 0; r < 4; r++) {
+    float* c = C + (long)r * ldc;
+    __m512 v0 = acc[2 * r], v1 = acc[2 * r + 1];
+    if (accumulate) {
+      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, c));
+      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, c + 16));
+    }
+    _mm512_mask_storeu_ps(c, m0, v0);
+    _mm512_mask_storeu_ps(c + 16, m1, v1);
+  }
+}
+
+// The same for a single row.
+static void block1(int K, const float* A, long acs, const float* B, long ldb, float* C, int nr, bool accumulate) {
+  const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
+  __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps();
+  for (int k = 0; k < K; k++) {
+    const float* b = B + (long)k * ldb;
+    const __m512 x = _mm512_set1_ps(A[(long)k * acs]);
+    c0 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m0, b), c0);
+    c1 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m1, b + 16), c1);
+  }
+  if (accumulate) {
+    c0 = _mm512_add_ps(c0, _mm512_maskz_loadu_ps(m0, C));
+    c1 = _mm512_add_ps(c1, _mm512_maskz_loadu_ps(m1, C + 16));
+  }
+  _mm512_mask_storeu_ps(C, m0, c0);
+  _mm512_mask_storeu_ps(C + 16, m1, c1);
+}
+
+// C[M,N] (=|+=) A'·B with A'(m,k) = A[m*ars + k*acs], B row-major [K,N].
+static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
+                            bool accumulate, float* C, long ldc) {
+  for (int n0 = 0; n0 < N; n0 += kNR) {
+    const int nr = N - n0 < kNR ? N - n0 : kNR;
+    int m0 = 0;
+    for (; m0 + kMR <= M; m0 += kMR)
+      block4(K, A + (long)m0 * ars, ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, accumulate);
+    for (; m0 < M; m0++) block1(K, A + (long)m0 * ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, nr, accumulate);
+  }
+}
+
+static inline float hsum(__m512 v) {
+  // Reduce by hand: GCC 12's _mm512_reduce_add_ps warns under -Wall.
+  const __m256 lo = _mm512_castps512_ps256(v);
+  const __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  __m256 s8 = _mm256_add_ps(lo, hi);
+  __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+  s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+  s4 = _mm_add_ss(s4, _mm_movehdup_ps(s4));
+  return _mm_cvtss_f32(s4);
+}
+
+static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B, int ldb,
+                 float beta, float* C, int ldc) {
+  const bool acc = beta != 0.0f;
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (!acc)
+      for (int m = 0; m < M; m++)
+        for (int n = 0; n < N; n++) C[(long)m * ldc + n] = 0.0f;
+    return;
+  }
+  const long ars = trans_a ? 1 : lda;  // step between rows of op(A)
+  const long acs = trans_a ? lda : 1;  // step along k
+  if (!trans_b) {
+    gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
+    return;
+  }
+  if (N <= 4 && !trans_a) {
+    // Few output columns: C[m,n] = dot(A[m,:], B[n,:]), both contiguous.
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++) {
+        const float* a = A + (long)m * lda;
+        const float* b = B + (long)n * ldb;
+        __m512 s = _mm512_setzero_ps();
+        int k = 0;
+        for (; k + 16 <= K; k += 16) s = _mm512_fmadd_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k), s);
+        const __mmask16 mk = tail_mask(K - k);
+        s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, a + k), _mm512_maskz_loadu_ps(mk, b + k), s);
+        const float v = hsum(s);
+        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + v : v;
+      }
+    return;
+  }
+  // Pack B^T ([N,K] -> [K,N]) once, then the row-major micro-kernel.
+  float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
+  if (bt == nullptr) {
+    // Out of memory for the pack: fall back to plain dot products (slow, correct).
+    for (int m = 0; m < M; m++)
+      for (int n = 0; n < N; n++) {
+        float s = 0.0f;
+        for (int k = 0; k < K; k++) s += A[m * ars + k * acs] * B[(long)n * ldb + k];
+        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + s : s;
+      }
+    return;
+  }
+  for (int n = 0; n < N; n++)
+    for (int k = 0; k < K; k++) bt[(long)k * N + n] = B[(long)n * ldb + k];
+  gemm_rowmajor_b(M, N, K, A, ars, acs, bt, N, acc, C, ldc);
+  free(bt);
+}
+
+// e^x, see the header comment. Inputs are clamped to [-87.3, 88.3] so 2^n
+// stays a normal float.
+static inline __m512 exp_ps(__m512 x) {
+  x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                        _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+  return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+static inline __m512 sigmoid_ps(__m512 z) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_div_ps(one, _mm512_add_ps(one, exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), z))));
+}
+
+static inline __m512 tanh_ps(__m512 z) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 az = _mm512_abs_ps(z);
+  const __m512 t = exp_ps(_mm512_mul_ps(az, _mm512_set1_ps(-2.0f)));
+  __m512 y = _mm512_div_ps(_mm512_sub_ps(one, t), _mm512_add_ps(one, t));
+  // Small |z|: odd Taylor polynomial, no cancellation.
+  const __m512 z2 = _mm512_mul_ps(az, az);
+  __m512 poly = _mm512_fmadd_ps(z2, _mm512_set1_ps(2.0f / 15.0f), _mm512_set1_ps(-1.0f / 3.0f));
+  poly = _mm512_fmadd_ps(_mm512_mul_ps(poly, z2), az, az);
+  const __mmask16 small = _mm512_cmp_ps_mask(az, _mm512_set1_ps(0.0625f), _CMP_LT_OQ);
+  y = _mm512_mask_blend_ps(small, y, poly);
+  // Copy the sign of z.
+  const __m512i sign = _mm512_and_si512(_mm512_castps_si512(z), _mm512_set1_epi32((int)0x80000000u));
+  return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(y), sign));
+}
+
+static void lstm_cell_forward(int B, int H, float* gates, const float* c_prev, float* c, float* tanh_c, float* h) {
+  for (int b = 0; b < B; b++) {
+    float* z = gates + (long)b * 4 * H;
+    const long row = (long)b * H;
+    for (int j = 0; j < H; j += 16) {
+      const __mmask16 m = tail_mask(H - j);
+      const __m512 i = sigmoid_ps(_mm512_maskz_loadu_ps(m, z + j));
+      const __m512 f = sigmoid_ps(_mm512_maskz_loadu_ps(m, z + H + j));
+      const __m512 g = tanh_ps(_mm512_maskz_loadu_ps(m, z + 2 * H + j));
+      const __m512 o = sigmoid_ps(_mm512_maskz_loadu_ps(m, z + 3 * H + j));
+      _mm512_mask_storeu_ps(z + j, m, i);
+      _mm512_mask_storeu_ps(z + H + j, m, f);
+      _mm512_mask_storeu_ps(z + 2 * H + j, m, g);
+      _mm512_mask_storeu_ps(z + 3 * H + j, m, o);
+      // c = f*c_prev + i*g; h = o*tanh(c)
+      const __m512 cs = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, c_prev + row + j), _mm512_mul_ps(i, g));
+      const __m512 tc = tanh_ps(cs);
+      _mm512_mask_storeu_ps(c + row + j, m, cs);
+      _mm512_mask_storeu_ps(tanh_c + row + j, m, tc);
+      _mm512_mask_storeu_ps(h + row + j, m, _mm512_mul_ps(o, tc));
+    }
+  }
+}
+
+static void lstm_cell_backward(int B, int H, const float* gates, const float* c_prev, const float* tanh_c,
+                               const float* dh, float* dc, float* dgates) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  for (int b = 0; b < B; b++) {
+    const float* a = gates + (long)b * 4 * H;
+    float* dz = dgates + (long)b * 4 * H;
+    const long row = (long)b * H;
+    for (int j = 0; j < H; j += 16) {
+      const __mmask16 m = tail_mask(H - j);
+      const __m512 i = _mm512_maskz_loadu_ps(m, a + j);
+      const __m512 f = _mm512_maskz_loadu_ps(m, a + H + j);
+      const __m512 g = _mm512_maskz_loadu_ps(m, a + 2 * H + j);
+      const __m512 o = _mm512_maskz_loadu_ps(m, a + 3 * H + j);
+      const __m512 tc = _mm512_maskz_loadu_ps(m, tanh_c + row + j);
+      const __m512 dhv = _mm512_maskz_loadu_ps(m, dh + row + j);
+      // dc_t = dc + dh*o*(1 - tanh_c^2)
+      const __m512 dct = _mm512_fmadd_ps(_mm512_mul_ps(dhv, o), _mm512_fnmadd_ps(tc, tc, one),
+                                         _mm512_maskz_loadu_ps(m, dc + row + j));
+      // dz_i = dc_t*g*i(1-i), dz_f = dc_t*c_prev*f(1-f), dz_g = dc_t*i*(1-g^2), dz_o = dh*tanh_c*o(1-o)
+      _mm512_mask_storeu_ps(dz + j, m, _mm512_mul_ps(_mm512_mul_ps(dct, g), _mm512_mul_ps(i, _mm512_sub_ps(one, i))));
+      _mm512_mask_storeu_ps(dz + H + j, m,
+                            _mm512_mul_ps(_mm512_mul_ps(dct, _mm512_maskz_loadu_ps(m, c_prev + row + j)),
+                                          _mm512_mul_ps(f, _mm512_sub_ps(one, f))));
+      _mm512_mask_storeu_ps(dz + 2 * H + j, m, _mm512_mul_ps(_mm512_mul_ps(dct, i), _mm512_fnmadd_ps(g, g, one)));
+      _mm512_mask_storeu_ps(dz + 3 * H + j, m, _mm512_mul_ps(_mm512_mul_ps(dhv, tc), _mm512_mul_ps(o, _mm512_sub_ps(one, o))));
+      _mm512_mask_storeu_ps(dc + row + j, m, _mm512_mul_ps(dct, f));
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" const fc::KernelTable<float>* fc_kernels_avx512() {
+  static const fc::KernelTable<float> table = {"avx512", &gemm, &lstm_cell_forward, &lstm_cell_backward};
+  return &table;
+}

@@ -1,0 +1,114 @@
+/**
+ * Every SIMD kernel table against the scalar reference twin.
+ * Oracle: the scalar table (itself checked against finite differences and
+ * PyTorch in model-gradients / model-golden). Models with the same seed have
+ * identical initial weights whatever the table, so outputs, losses and every
+ * gradient are compared directly.
+ * Tolerance: |simd - scalar| <= 2e-5 + 1e-4 |scalar|. Why: SIMD sums in a
+ * different order and with FMA (one rounding instead of two), and its
+ * sigmoid/tanh differ from std:: by <= 1e-7; over up to 257-unit dot
+ * products and 9 recurrent steps these give differences of a few 1e-6. A
+ * wrong index, mask or tail gives errors of order 1e-2 or more.
+ */
+import t from 'tap';
+import { binding, type NativeSpec } from '../lib/native.js';
+import { firstMismatch, rng, uniform } from './helpers/random.js';
+
+const b = binding();
+const simd = b.availableIsas().filter((i) => i !== 'scalar');
+
+interface Shape {
+  name: string;
+  steps: number;
+  features: number;
+  units: number[];
+  dense: number[];
+  batch: number;
+  sequences?: boolean;
+}
+
+const shapes: Shape[] = [
+  { name: 'units 1, batch 1, one step', steps: 1, features: 1, units: [1], dense: [1], batch: 1 },
+  { name: 'units 3 -> 17, features 13', steps: 4, features: 13, units: [3, 17], dense: [2], batch: 5 },
+  { name: 'the book: 100 -> 100, batch 100', steps: 10, features: 1, units: [100, 100], dense: [1], batch: 100 },
+  { name: 'units 257, features 13, batch 7', steps: 3, features: 13, units: [257], dense: [5, 3], batch: 7 },
+  { name: 'units 17, one step, batch 1, sequence output', steps: 1, features: 1, units: [17], dense: [3], batch: 1, sequences: true },
+  { name: 'units 33, 9 steps, sequence output, batch 9', steps: 9, features: 2, units: [33], dense: [], batch: 9, sequences: true },
+];
+
+function spec(s: Shape): NativeSpec {
+  return {
+    steps: s.steps,
+    features: s.features,
+    layers: [
+      ...s.units.map((u, i) => ({
+        kind: 0 as const,
+        units: u,
+        returnSequences: i < s.units.length - 1 || Boolean(s.sequences),
+        stateful: false,
+        activation: 0 as const,
+      })),
+      ...s.dense.map((u, i) => ({ kind: 1 as const, units: u, returnSequences: false, stateful: false, activation: (i === s.dense.length - 1 ? 1 : 2) as 1 | 2 })),
+    ],
+  };
+}
+
+t.test('activation approximations', async (t) => {
+  for (const isa of b.availableIsas()) {
+    const e = b.kernelActivationError(isa);
+    t.ok(e.sigmoid <= 2e-7 && e.tanh <= 2e-7, `${isa}: max |err| sigmoid ${e.sigmoid.toExponential(2)}, tanh ${e.tanh.toExponential(2)} over ${e.points} points (<= 2e-7)`);
+  }
+});
+
+t.test('an unavailable table is a clear error', async (t) => {
+  t.throws(() => new b.NativeModel(spec(shapes[0]!), 1, 'sse9'), { status: 'FC_STATUS_UNSUPPORTED', message: /kernel table 'sse9' is not available/ });
+});
+
+t.test('ISA tables', { skip: simd.length === 0 ? 'this CPU has only the scalar table' : false }, async (t) => {
+  for (const s of shapes) {
+    const sp = spec(s);
+    const ref = new b.NativeModel(sp, 11, 'scalar');
+    const outUnits = s.dense.length ? s.dense.at(-1)! : s.units.at(-1)!;
+    const outPer = (s.sequences ? s.steps : 1) * outUnits;
+    const rand = rng(s.steps * 1000 + s.units[0]!);
+    const x = new Float32Array(uniform(rand, s.batch * s.steps * s.features, -1, 1));
+    const y = new Float32Array(uniform(rand, s.batch * outPer, -0.8, 0.8));
+    const refOut = await ref.predict(x, s.batch, s.batch);
+    const refGrad = await ref.lossAndGradients(x, y, s.batch);
+    for (const isa of simd) {
+      const m = new b.NativeModel(sp, 11, isa);
+      t.equal(m.isa(), isa);
+      t.same(m.getParams(), ref.getParams(), `${s.name} [${isa}]: same initial weights`);
+      const out = await m.predict(x, s.batch, s.batch);
+      t.equal(firstMismatch(out, refOut, 2e-5, 1e-4), null, `${s.name} [${isa}]: forward`);
+      const g = await m.lossAndGradients(x, y, s.batch);
+      t.ok(Math.abs(g.loss - refGrad.loss) <= 2e-5 + 1e-4 * refGrad.loss, `${s.name} [${isa}]: loss ${g.loss} vs ${refGrad.loss}`);
+      t.equal(firstMismatch(g.gradients, refGrad.gradients, 2e-5, 1e-4), null, `${s.name} [${isa}]: every gradient`);
+      m.dispose();
+    }
+    ref.dispose();
+  }
+});
+
+t.test('ISA tables train alike', { skip: simd.length === 0 ? 'this CPU has only the scalar table' : false }, async (t) => {
+  // 20 Adam steps on the book shape: trajectories stay within float32 noise.
+  const s = shapes[2]!;
+  const rand = rng(77);
+  const n = 400;
+  const x = new Float32Array(uniform(rand, n * 10, -1, 1));
+  const y = new Float32Array(uniform(rand, n, -0.5, 0.5));
+  const run = async (isa: string) => {
+    const m = new b.NativeModel(spec(s), 5, isa);
+    m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
+    const r = await m.fitEpoch(x, y, n, 20, false);
+    const p = m.getParams();
+    m.dispose();
+    return { loss: r.loss, p };
+  };
+  const ref = await run('scalar');
+  for (const isa of simd) {
+    const got = await run(isa);
+    t.ok(Math.abs(got.loss - ref.loss) <= 1e-5 + 1e-3 * ref.loss, `[${isa}] epoch loss ${got.loss} vs scalar ${ref.loss}`);
+    t.equal(firstMismatch(got.p, ref.p, 1e-4, 1e-3), null, `[${isa}] weights after 20 Adam steps (atol 1e-4: Adam normalizes tiny gradient differences into steps of up to lr)`);
+  }
+});
