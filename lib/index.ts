@@ -39,9 +39,4 @@ export {
   type FlowcastErrorCode,
 } from './errors.js';
 
-import { binding } from './native.js';
-
-/** The CPU kernel table in use ('scalar', 'avx2', 'avx512' or 'neon'); FLOWCAST_ISA forces one. */
-export function kernelIsa(): string {
-  return binding().isa();
-}
+export { kernelIsa, threads, setThreads } from './runtime.js';

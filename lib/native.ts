@@ -65,6 +65,10 @@ export interface NativeBinding {
   /** The kernel table chosen at load: 'scalar' | 'avx2' | 'avx512' | 'neon'. */
   isa(): string;
   availableIsas(): string[];
+  /** Threads the kernels use (the caller included). */
+  threads(): number;
+  /** Resize the kernels' thread pool; throws ERR_FLOWCAST_BUSY while any model is busy. */
+  setThreads(n: number): void;
   /** Max |kernel - exact| of a table's sigmoid and tanh over 400,000 points in [-20, 20]. */
   kernelActivationError(isa: string): { sigmoid: number; tanh: number; points: number };
   referenceLossAndGradients(

@@ -113,3 +113,37 @@ t.test('ISA tables train alike', { timeout: 600_000, skip: simd.length === 0 ? '
     t.equal(firstMismatch(got.p, ref.p, 1e-4, 1e-3), null, `[${isa}] weights after 10 Adam steps (atol 1e-4: Adam normalizes tiny gradient differences into steps of up to lr)`);
   }
 });
+
+t.test('threads: any count gives bitwise-identical training', async (t) => {
+  const { setThreads, threads } = await import('../lib/runtime.js');
+  const initial = threads();
+  t.teardown(() => setThreads(initial));
+  const s = shapes[2]!; // the book shape: big enough to split across threads
+  const rand = rng(91);
+  const n = 300;
+  const x = new Float32Array(uniform(rand, n * 10, -1, 1));
+  const y = new Float32Array(uniform(rand, n, -0.5, 0.5));
+  const run = async (count: number) => {
+    setThreads(count);
+    t.equal(threads(), count);
+    const m = new b.NativeModel(spec(s), 3);
+    m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
+    await m.fitEpoch(x, y, n, 50, true);
+    const out = { p: m.getParams(), pred: await m.predict(x, n, 64) };
+    m.dispose();
+    return out;
+  };
+  const one = await run(1);
+  const two = await run(2);
+  const three = await run(3);
+  t.same(two.p, one.p, '2 threads == 1 thread, bit for bit (weights after 6 shuffled Adam steps)');
+  t.same(three.p, one.p, '3 threads == 1 thread');
+  t.same(two.pred, one.pred, 'predictions too');
+  t.throws(() => setThreads(0), { name: 'InvalidArgumentError', message: /Expected positive integer for n but received 0/ });
+  const m = new b.NativeModel(spec(s), 3);
+  m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
+  const busy = m.fitEpoch(x, y, n, 50, false);
+  t.throws(() => setThreads(2), { name: 'BusyError', code: 'ERR_FLOWCAST_BUSY' }, 'refused while a model trains');
+  await busy;
+  m.dispose();
+});

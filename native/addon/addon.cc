@@ -4,6 +4,8 @@
 // TS signatures (lib/native.ts mirrors these):
 //   isa(): string                          the kernel table chosen at load
 //   availableIsas(): string[]              tables this CPU and build can run
+//   threads(): number                      threads the kernels use (FLOWCAST_THREADS or all cores)
+//   setThreads(n: number): void            resize the pool; refused while a model is busy
 //   kernelActivationError(isa: string): { sigmoid: number, tanh: number, points: number }
 //       max |kernel - exact| of the table's gate activations over z in [-20, 20]
 //   referenceLossAndGradients(spec, params: Float64Array, x: Float64Array,
@@ -21,6 +23,7 @@
 #include "addon/errors.h"
 #include "addon/model_wrap.h"
 #include "addon/spec_from_js.h"
+#include "core/thread_pool.h"
 #include "core/trainer.h"
 #include "kernels/kernels.h"
 
@@ -38,6 +41,26 @@ Napi::Value AvailableIsas(const Napi::CallbackInfo& info) {
   for (const char* isa : {"scalar", "avx2", "avx512", "neon"})
     if (fc::kernels_for_isa(isa)) out.Set(i++, Napi::String::New(env, isa));
   return out;
+}
+
+Napi::Value Threads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), fc::get_threads());
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 1) {
+    TypeError(env, "threads must be a positive integer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (ModelWrap::running() > 0) {
+    Napi::Error err = Napi::Error::New(env, "The thread count can change only while no model is training or predicting");
+    err.Set("code", Napi::String::New(env, "ERR_FLOWCAST_BUSY"));
+    err.ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  fc::set_threads(info[0].As<Napi::Number>().Int32Value());
+  return env.Undefined();
 }
 
 // Runs the table's lstm_cell_forward on a dense grid of pre-activations and
@@ -150,6 +173,8 @@ static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModel", ModelWrap::Init(env));
   exports.Set("isa", Napi::Function::New(env, Isa));
   exports.Set("availableIsas", Napi::Function::New(env, AvailableIsas));
+  exports.Set("threads", Napi::Function::New(env, Threads));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("kernelActivationError", Napi::Function::New(env, KernelActivationError));
   exports.Set("referenceLossAndGradients", Napi::Function::New(env, ReferenceLossAndGradients));
   return exports;

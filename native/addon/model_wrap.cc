@@ -260,7 +260,7 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     }
   }
   try {
-    net_ = std::make_unique<fc::Network<float>>(spec, *kernels);
+    net_ = std::make_unique<fc::Network<float>>(spec, *kernels, /*threaded=*/true);
     rng_.reseed(seed);
     fc::keras_initialize(*net_, rng_);
   } catch (const std::bad_alloc&) {

@@ -42,8 +42,16 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   fc::Adam& adam() { return adam_; }
   fc::Rng& rng() { return rng_; }
   std::atomic<bool>& cancel_flag() { return cancel_; }
-  void set_busy(const char* what) { busy_ = what; }
-  void clear_busy() { busy_ = nullptr; }
+  void set_busy(const char* what) {
+    busy_ = what;
+    running_++;
+  }
+  void clear_busy() {
+    busy_ = nullptr;
+    running_--;
+  }
+  // Models with work in flight, process-wide (main thread only).
+  static int running() { return running_; }
 
  private:
   // Throws and returns false if disposed or busy.
@@ -72,6 +80,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   fc::Rng rng_;
   std::atomic<bool> cancel_{false};
   const char* busy_ = nullptr;  // what the model is busy with, or null
+  static inline int running_ = 0;
   long external_bytes_ = 0;
 };
 

@@ -5,12 +5,13 @@
 #include <cstring>
 
 #include "core/layout.h"
+#include "core/thread_pool.h"
 
 namespace fc {
 
 template <typename T>
-Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels)
-    : spec_(spec), kern_(kernels) {
+Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool threaded)
+    : spec_(spec), kern_(kernels), threaded_(threaded) {
   layout_ = param_layout(spec_, &num_params_);
   params_.assign(num_params_, T(0));
   grads_.assign(num_params_, T(0));
@@ -41,6 +42,71 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels)
     const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
     L.rows_per_sample = seq ? spec_.steps : 1;
   }
+}
+
+// Below this many multiply-adds a GEMM runs on the calling thread: waking
+// the pool costs more than it saves.
+constexpr double kParallelGemmWork = 1 << 17;
+
+// C = beta*C + op(A)·op(B), split across the pool by blocks of C: column
+// blocks (multiples of 32) when C is wide, else row blocks (multiples of 4).
+// Each element is still computed by one kernel call with the same k order,
+// so the result does not depend on the thread count.
+template <typename T>
+void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta,
+                      T* C, int ldc) {
+  const int tasks = pool_ ? pool_->size() : 1;
+  if (tasks == 1 || (double)M * N * K < kParallelGemmWork) {
+    kern_.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  if (N >= 64) {
+    const int chunk = ((N + tasks - 1) / tasks + 31) / 32 * 32;
+    const int parts = (N + chunk - 1) / chunk;
+    pool_->parallel_for(parts, [&](int p) {
+      const int n0 = p * chunk, n = std::min(chunk, N - n0);
+      kern_.gemm(ta, tb, M, n, K, A, lda, tb ? B + (long)n0 * ldb : B + n0, ldb, beta, C + n0, ldc);
+    });
+  } else {
+    const int chunk = ((M + tasks - 1) / tasks + 3) / 4 * 4;
+    const int parts = (M + chunk - 1) / chunk;
+    pool_->parallel_for(parts, [&](int p) {
+      const int m0 = p * chunk, m = std::min(chunk, M - m0);
+      kern_.gemm(ta, tb, m, N, K, ta ? A + m0 : A + (long)m0 * lda, lda, B, ldb, beta, C + (long)m0 * ldc, ldc);
+    });
+  }
+}
+
+// The pointwise LSTM steps, split by batch rows.
+template <typename T>
+void Network<T>::cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h) {
+  const int tasks = pool_ ? std::min(pool_->size(), B) : 1;
+  if (tasks <= 1 || (long)B * H < 4096) {
+    kern_.lstm_cell_forward(B, H, gates, c_prev, c, tanh_c, h);
+    return;
+  }
+  const int chunk = (B + tasks - 1) / tasks;
+  pool_->parallel_for((B + chunk - 1) / chunk, [&](int p) {
+    const int b0 = p * chunk, nb = std::min(chunk, B - b0);
+    const long o = (long)b0 * H;
+    kern_.lstm_cell_forward(nb, H, gates + 4 * o, c_prev + o, c + o, tanh_c + o, h + o);
+  });
+}
+
+template <typename T>
+void Network<T>::cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c, const T* dh, T* dc,
+                               T* dgates) {
+  const int tasks = pool_ ? std::min(pool_->size(), B) : 1;
+  if (tasks <= 1 || (long)B * H < 4096) {
+    kern_.lstm_cell_backward(B, H, gates, c_prev, tanh_c, dh, dc, dgates);
+    return;
+  }
+  const int chunk = (B + tasks - 1) / tasks;
+  pool_->parallel_for((B + chunk - 1) / chunk, [&](int p) {
+    const int b0 = p * chunk, nb = std::min(chunk, B - b0);
+    const long o = (long)b0 * H;
+    kern_.lstm_cell_backward(nb, H, gates + 4 * o, c_prev + o, tanh_c + o, dh + o, dc + o, dgates + 4 * o);
+  });
 }
 
 // out (cols, rows) = in (rows, cols)^T
@@ -101,6 +167,7 @@ template <typename T>
 void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, bool update_state) {
   ensure_capacity(B);
   batch_ = B;
+  pool_ = threaded_ ? &global_pool() : nullptr;
   const int TT = spec_.steps, F = spec_.features;
   // Gather the batch into time-major order: x_tm[t][b][:] = x[row(b)][t][:].
   for (int b = 0; b < B; b++) {
@@ -146,7 +213,7 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
 
   // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh).
   T* Z = L.gates.data();
-  kern_.gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
+  gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
   for (long r = 0; r < (long)TT * B; r++) {
     T* z = Z + r * G;
     for (int j = 0; j < G; j++) z[j] += bi[j] + bh[j];
@@ -154,8 +221,8 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   for (int t = 0; t < TT; t++) {
     T* Zt = Z + (long)t * B * G;
     // Recurrent part: Z_t += h_{t-1} W_hh^T
-    kern_.gemm(false, false, B, G, H, L.hs.data() + t * BH, H, L.r_t.data(), G, T(1), Zt, G);
-    kern_.lstm_cell_forward(B, H, Zt, L.cs.data() + t * BH, L.cs.data() + (t + 1) * BH,
+    gemm(false, false, B, G, H, L.hs.data() + t * BH, H, L.r_t.data(), G, T(1), Zt, G);
+    cell_forward(B, H, Zt, L.cs.data() + t * BH, L.cs.data() + (t + 1) * BH,
                             L.tanh_c.data() + t * BH, L.hs.data() + (t + 1) * BH);
   }
 
@@ -206,7 +273,7 @@ void Network<T>::dense_forward(int k, const T* x) {
   const T* b = params_.data() + L.bi_off;
   T* y = L.out.data();
   // y = act(x W^T + b)
-  kern_.gemm(false, true, (int)rows, O, I, x, I, W, I, T(0), y, O);
+  gemm(false, true, (int)rows, O, I, x, I, W, I, T(0), y, O);
   for (long r = 0; r < rows; r++)
     for (int o = 0; o < O; o++) y[r * O + o] = activate(L.spec.activation, y[r * O + o] + b[o]);
 }
@@ -243,6 +310,7 @@ double Network<T>::mse_loss(const T* y, const int64_t* rows, int64_t start, int 
 
 template <typename T>
 void Network<T>::backward() {
+  pool_ = threaded_ ? &global_pool() : nullptr;
   for (int k = (int)layers_.size() - 1; k >= 0; k--) {
     T* dx = k > 0 ? layers_[k - 1].dy.data() : nullptr;
     if (layers_[k].spec.kind == LayerKind::kLstm)
@@ -266,8 +334,8 @@ void Network<T>::dense_backward(int k, const T* x, T* dx) {
       dz[r * O + o] *= activation_grad(L.spec.activation, L.out[r * O + o]);
       db[o] += dz[r * O + o];
     }
-  kern_.gemm(true, false, O, I, (int)rows, dz, O, x, I, T(1), dW, I);  // dW += dZ^T X
-  if (dx) kern_.gemm(false, false, (int)rows, I, O, dz, O, W, I, T(0), dx, I);  // dX = dZ W
+  gemm(true, false, O, I, (int)rows, dz, O, x, I, T(1), dW, I);  // dW += dZ^T X
+  if (dx) gemm(false, false, (int)rows, I, O, dz, O, W, I, T(0), dx, I);  // dX = dZ W
 }
 
 template <typename T>
@@ -292,15 +360,15 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
     const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
     for (long s = 0; s < BH; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
     T* dZt = L.dgates.data() + (long)t * B * G;
-    kern_.lstm_cell_backward(B, H, L.gates.data() + (long)t * B * G, L.cs.data() + t * BH,
+    cell_backward(B, H, L.gates.data() + (long)t * B * G, L.cs.data() + t * BH,
                              L.tanh_c.data() + t * BH, dh, dc, dZt);
     // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
-    if (t > 0) kern_.gemm(false, false, B, H, G, dZt, G, R, H, T(0), dh_next, H);
+    if (t > 0) gemm(false, false, B, H, G, dZt, G, R, H, T(0), dh_next, H);
   }
   const T* dZ = L.dgates.data();  // (T*B, 4H)
   const int rows = TT * B;
-  kern_.gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);               // dW_ih += dZ^T X
-  kern_.gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
+  gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);               // dW_ih += dZ^T X
+  gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
   for (long r = 0; r < rows; r++) {
     const T* z = dZ + r * G;
     for (int j = 0; j < G; j++) {
@@ -308,7 +376,7 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
       dbh[j] += z[j];
     }
   }
-  if (dx) kern_.gemm(false, false, rows, I, G, dZ, G, W, I, T(0), dx, I);  // dX = dZ W_ih
+  if (dx) gemm(false, false, rows, I, G, dZ, G, W, I, T(0), dx, I);  // dX = dZ W_ih
 }
 
 template <typename T>

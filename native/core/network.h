@@ -30,11 +30,14 @@
 
 namespace fc {
 
+class ThreadPool;
+
 template <typename T>
 class Network {
  public:
-  // spec must have passed validate_spec.
-  Network(const NetworkSpec& spec, const KernelTable<T>& kernels);
+  // spec must have passed validate_spec. With threaded, GEMMs and pointwise
+  // steps split across the global thread pool (same results, see thread_pool.h).
+  Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool threaded = false);
 
   const NetworkSpec& spec() const { return spec_; }
   const KernelTable<T>& kernels() const { return kern_; }
@@ -91,6 +94,9 @@ class Network {
   };
 
   void ensure_capacity(int B);
+  void gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
+  void cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h);
+  void cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c, const T* dh, T* dc, T* dgates);
   void lstm_forward(int k, const T* x, bool update_state);
   void lstm_backward(int k, const T* x, T* dx);
   void dense_forward(int k, const T* x);
@@ -100,6 +106,8 @@ class Network {
 
   NetworkSpec spec_;
   const KernelTable<T>& kern_;
+  bool threaded_ = false;
+  ThreadPool* pool_ = nullptr;  // set per forward/backward when threaded_
   std::vector<ParamEntry> layout_;
   long num_params_ = 0;
   std::vector<T> params_, grads_;

@@ -1,0 +1,29 @@
+/** Process-wide settings of the native core: kernel table and threads. */
+import { binding, nativeError } from './native.js';
+import { positiveInteger } from './validate.js';
+
+/** The CPU kernel table in use ('scalar', 'avx2', 'avx512' or 'neon'); FLOWCAST_ISA forces one at load. */
+export function kernelIsa(): string {
+  return binding().isa();
+}
+
+/** Threads the native kernels use: FLOWCAST_THREADS, else every core. */
+export function threads(): number {
+  return binding().threads();
+}
+
+/**
+ * Sets how many threads the native kernels use (1 = the calling worker only).
+ * Results do not depend on it: every output is computed by one thread with
+ * the same arithmetic, so a seed gives identical weights at any count.
+ * @throws InvalidArgumentError for a non-positive count; BusyError while any model trains or predicts
+ * @example setThreads(1)
+ */
+export function setThreads(n: number): void {
+  positiveInteger('n', n);
+  try {
+    binding().setThreads(n);
+  } catch (err) {
+    throw nativeError(err);
+  }
+}
