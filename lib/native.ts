@@ -49,6 +49,8 @@ export interface NativeModel {
     onProgress?: (batch: number, batches: number, samples: number, loss: number) => void,
   ): Promise<{ loss: number; batches: number }>;
   predict(x: Float32Array, n: number, batchSize: number): Promise<Float32Array>;
+  /** On the calling thread: only for tiny inputs such as one streaming step. */
+  predictSync(x: Float32Array, n: number, batchSize: number): Float32Array;
   lossAndGradients(x: Float32Array, y: Float32Array, n: number): Promise<{ loss: number; gradients: Float32Array }>;
   resetStates(): void;
   stateRows(): number;
@@ -69,6 +71,8 @@ export interface NativeBinding {
   threads(): number;
   /** Resize the kernels' thread pool; throws ERR_FLOWCAST_BUSY while any model is busy. */
   setThreads(n: number): void;
+  /** GFLOP/s of a table's register-only multiply-add loop on `threads` threads (benchmarks). */
+  peakGflops(isa: string, threads: number, iterations: number): number;
   /** Max |kernel - exact| of a table's sigmoid and tanh over 400,000 points in [-20, 20]. */
   kernelActivationError(isa: string): { sigmoid: number; tanh: number; points: number };
   referenceLossAndGradients(

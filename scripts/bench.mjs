@@ -1,63 +1,197 @@
 #!/usr/bin/env node
-// Throughput benchmark for the native core (run `npm run bench`).
-// W1 = the book model: input [batch 100, 10 steps, 1 feature] -> LSTM(100,
-// return sequences) -> LSTM(100) -> Dense(1, tanh), Adam, MSE.
-// Reports the median of several timed repeats per instruction set; each
-// repeat is one fitEpoch / predict call over `samples` random samples.
+// `npm run bench`: flowcast's native core against PyTorch on the same CPU,
+// back to back, plus the machine's multiply-add peak measured in the same run.
+//
+// Workloads (float32, Adam, MSE, random data, fixed seeds):
+//   W1 the book model: [batch 100, 10 steps, 1 feature] -> LSTM(100, seq) -> LSTM(100) -> Dense(1, tanh)
+//      2.41 MFLOP forward, 7.2 MFLOP per training sample
+//   W2 wide: [batch 64, 60 steps, 8 features] -> LSTM(256, seq) -> LSTM(256) -> Dense(1)
+//      95.4 MFLOP forward, 286 MFLOP per training sample
+//   S1 streaming: the W1 network, batch 1, one new step with (h, c) carried
+// flowcast runs at 1 and 2 threads, PyTorch (scripts/bench_torch.py, when
+// /usr/bin/python3 has torch) at 1 and 2 threads; each side reports its better
+// setting. Every number is the median of the repeats.
+// Options: --json (one JSON object on stdout), --quick (fewer samples),
+// --repeats N, --no-torch. FLOWCAST_ISA forces a kernel table.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { binding } from '../dist/native.js';
 import { readCsv } from '../dist/data/csv.js';
 
-const samples = Number(process.env.BENCH_SAMPLES ?? 5000);
-const repeats = Number(process.env.BENCH_REPEATS ?? 5);
+const { values: opts } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    repeats: { type: 'string' },
+    'no-torch': { type: 'boolean' },
+  },
+});
+const repeats = Number(opts.repeats ?? 5);
+const quick = Boolean(opts.quick);
 const b = binding();
+const log = opts.json ? () => {} : (...a) => console.log(...a);
+const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
-const spec = {
-  steps: 10,
-  features: 1,
-  layers: [
-    { kind: 0, units: 100, returnSequences: true, stateful: false, activation: 0 },
-    { kind: 0, units: 100, returnSequences: false, stateful: false, activation: 0 },
-    { kind: 1, units: 1, returnSequences: false, stateful: false, activation: 1 },
-  ],
-};
+const FLOP = { W1: { train: 7.2e6, infer: 2.41e6 }, W2: { train: 286e6, infer: 95.4e6 }, S1: { step: 0.241e6 } };
 
-function data(n, seed) {
-  let s = seed;
-  const rand = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 4294967296) * 2 - 1;
-  return Float32Array.from({ length: n }, rand);
+function lstmSpec(steps, features, units, tanh, stateful = false) {
+  return {
+    steps,
+    features,
+    layers: [
+      { kind: 0, units, returnSequences: true, stateful, activation: 0 },
+      { kind: 0, units, returnSequences: false, stateful, activation: 0 },
+      { kind: 1, units: 1, returnSequences: false, stateful: false, activation: tanh ? 1 : 0 },
+    ],
+  };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-const x = data(samples * 10, 1);
-const y = data(samples, 2).map((v) => v * 0.5);
-const model = new b.NativeModel(spec, 0);
-model.compileAdam(1e-3, 0.9, 0.999, 1e-7);
-await model.fitEpoch(x.subarray(0, 5000), y.subarray(0, 500), 500, 100, false); // warm-up
-
-const train = [];
-const infer = [];
-for (let r = 0; r < repeats; r++) {
-  let t0 = performance.now();
-  await model.fitEpoch(x, y, samples, 100, false);
-  train.push(samples / ((performance.now() - t0) / 1000));
-  t0 = performance.now();
-  await model.predict(x, samples, 100);
-  infer.push(samples / ((performance.now() - t0) / 1000));
+function data(n, seed, scale = 1) {
+  let s = seed >>> 0;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    out[i] = (s / 4294967296 * 2 - 1) * scale;
+  }
+  return out;
 }
-model.dispose();
-const fmt = (v) => Math.round(v).toLocaleString('en-US');
 
-// readCsv on the shipped book data (240,763 rows; gunzip included).
+async function throughput(spec, batch, samples) {
+  const per = spec.steps * spec.features;
+  const x = data(samples * per, 1);
+  const y = data(samples, 2, 0.5);
+  const m = new b.NativeModel(spec, 0);
+  m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
+  await m.fitEpoch(x.subarray(0, batch * 2 * per), y.subarray(0, batch * 2), batch * 2, batch, false); // warm-up
+  const train = [];
+  const infer = [];
+  for (let r = 0; r < repeats; r++) {
+    let t0 = performance.now();
+    await m.fitEpoch(x, y, samples, batch, false);
+    train.push(samples / ((performance.now() - t0) / 1000));
+    t0 = performance.now();
+    await m.predict(x, samples, batch);
+    infer.push(samples / ((performance.now() - t0) / 1000));
+  }
+  m.dispose();
+  return { train: median(train), infer: median(infer) };
+}
+
+function streamUs(steps) {
+  const m = new b.NativeModel(lstmSpec(1, 1, 100, true, true), 0);
+  const xs = data(steps, 3);
+  const one = new Float32Array(1);
+  m.predictSync(one, 1, 1);
+  const times = [];
+  for (let r = 0; r < repeats; r++) {
+    m.resetStates();
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) {
+      one[0] = xs[i];
+      m.predictSync(one, 1, 1);
+    }
+    times.push(((performance.now() - t0) * 1000) / steps);
+  }
+  m.dispose();
+  return median(times);
+}
+
+async function flowcastAt(threads) {
+  b.setThreads(threads);
+  return {
+    W1: await throughput(lstmSpec(10, 1, 100, true), 100, quick ? 2000 : 10000),
+    W2: await throughput(lstmSpec(60, 8, 256, false), 64, quick ? 128 : 640),
+    S1: { step_us: streamUs(quick ? 500 : 5000) },
+  };
+}
+
+function torchResults() {
+  const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
+  if (opts['no-torch'] || !existsSync('/usr/bin/python3')) return null;
+  try {
+    const args = [script, '--threads', '1,2', '--repeats', String(repeats), ...(quick ? ['--quick'] : [])];
+    return JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  } catch (err) {
+    log(`PyTorch: not measured (${String(err.message).split('\n')[0]}); install Debian's python3-torch to compare`);
+    return null;
+  }
+}
+
+const initialThreads = b.threads();
+const isa = b.isa();
 const csvMs = [];
 for (let r = 0; r < repeats; r++) {
   const t0 = performance.now();
-  const table = await readCsv(new URL('../data/btcusd_bitfinex_1min_2017H1.csv.gz', import.meta.url).pathname);
+  await readCsv(fileURLToPath(new URL('../data/btcusd_bitfinex_1min_2017H1.csv.gz', import.meta.url)));
   csvMs.push(performance.now() - t0);
-  if (table.numRows !== 240763) throw new Error(`unexpected row count ${table.numRows}`);
 }
-console.log(`readCsv book data (240,763 rows, .csv.gz): ${median(csvMs).toFixed(0)} ms median`);
-console.log(`kernels: ${b.isa()} (available: ${b.availableIsas().join(', ')}), ${samples} samples x ${repeats} repeats, medians`);
-console.log(`W1 training  (batch 100): ${fmt(median(train))} samples/s (range ${fmt(Math.min(...train))}..${fmt(Math.max(...train))})`);
-console.log(`W1 inference (batch 100): ${fmt(median(infer))} samples/s (range ${fmt(Math.min(...infer))}..${fmt(Math.max(...infer))})`);
-console.log(`W1 training ~ ${(median(train) * 7.2e6 / 1e9).toFixed(2)} GFLOP/s at 7.2 MFLOP per training sample`);
+const peak = { one: b.peakGflops(isa, 1, 3e7), all: b.peakGflops(isa, os.availableParallelism(), 3e7) };
+const fc = { 1: await flowcastAt(1), 2: await flowcastAt(2) };
+b.setThreads(initialThreads);
+const torch = torchResults();
+
+const best = (r, w, k, lower = false) => {
+  const vals = Object.entries(r).map(([th, v]) => ({ th: Number(th), v: v[w][k] }));
+  return vals.reduce((p, q) => ((lower ? q.v < p.v : q.v > p.v) ? q : p));
+};
+
+const rows = [];
+for (const [w, k, unit] of [
+  ['W1', 'train', 'samples/s'],
+  ['W1', 'infer', 'samples/s'],
+  ['W2', 'train', 'samples/s'],
+  ['W2', 'infer', 'samples/s'],
+  ['S1', 'step_us', 'us/step'],
+]) {
+  const lower = k === 'step_us';
+  const f = best(fc, w, k, lower);
+  const t = torch ? best(torch.results, w, k, lower) : null;
+  const flop = k === 'step_us' ? FLOP.S1.step : FLOP[w][k];
+  const gflops = lower ? flop / (f.v * 1e-6) / 1e9 : (f.v * flop) / 1e9;
+  rows.push({
+    workload: `${w} ${k === 'step_us' ? 'step' : k}`,
+    unit,
+    flowcast: f.v,
+    flowcast_threads: f.th,
+    gflops,
+    peak_fraction: gflops / (f.th === 1 ? peak.one : peak.all),
+    torch: t ? t.v : null,
+    torch_threads: t ? t.th : null,
+    speedup: t ? (lower ? t.v / f.v : f.v / t.v) : null,
+  });
+}
+
+const report = {
+  date: new Date().toISOString(),
+  machine: { cpu: os.cpus()[0]?.model, cores: os.availableParallelism(), isa, peak_gflops_1_thread: peak.one, peak_gflops_all: peak.all },
+  readCsv_ms: median(csvMs),
+  torch: torch?.torch ?? null,
+  flowcast: fc,
+  pytorch: torch?.results ?? null,
+  rows,
+};
+
+if (opts.json) {
+  console.log(JSON.stringify(report, null, 2));
+} else {
+  const n = (v, d = 0) => (v === null ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+  log(`${report.date}  ${report.machine.cpu}, ${report.machine.cores} cores, kernels ${isa}`);
+  log(`multiply-add peak (${isa}): ${n(peak.one, 1)} GFLOP/s on 1 thread, ${n(peak.all, 1)} on ${report.machine.cores}`);
+  log(`readCsv of the book data (240,763 rows, .csv.gz): ${n(report.readCsv_ms)} ms`);
+  log(`medians of ${repeats} repeats; each side at its better thread count (1 or 2)`);
+  log('');
+  log('workload      unit         flowcast (thr)   GFLOP/s  of peak   PyTorch (thr)   speedup');
+  for (const r of rows) {
+    const d = r.unit === 'us/step' ? 1 : 0;
+    log(
+      `${r.workload.padEnd(13)} ${r.unit.padEnd(11)} ${n(r.flowcast, d).padStart(10)} (${r.flowcast_threads})` +
+        `${n(r.gflops, 1).padStart(10)} ${(n(r.peak_fraction * 100, 0) + '%').padStart(8)}` +
+        `${n(r.torch, d).padStart(12)} (${r.torch_threads ?? '-'})${r.speedup === null ? '' : `${n(r.speedup, 2).padStart(9)}x`}`,
+    );
+  }
+  log('');
+  log('onnxruntime-node: not compared yet (needs the ONNX exporter, issue 4).');
+}

@@ -6,6 +6,8 @@
 //   availableIsas(): string[]              tables this CPU and build can run
 //   threads(): number                      threads the kernels use (FLOWCAST_THREADS or all cores)
 //   setThreads(n: number): void            resize the pool; refused while a model is busy
+//   peakGflops(isa: string, threads: number, iterations: number): number
+//       multiply-add throughput of a table's register-only FMA loop on `threads` threads
 //   kernelActivationError(isa: string): { sigmoid: number, tanh: number, points: number }
 //       max |kernel - exact| of the table's gate activations over z in [-20, 20]
 //   referenceLossAndGradients(spec, params: Float64Array, x: Float64Array,
@@ -14,10 +16,12 @@
 #include <napi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <initializer_list>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "addon/errors.h"
@@ -61,6 +65,32 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   }
   fc::set_threads(info[0].As<Napi::Number>().Int32Value());
   return env.Undefined();
+}
+
+Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const fc::KernelTable<float>* k =
+      info[0].IsString() ? fc::kernels_for_isa(info[0].As<Napi::String>().Utf8Value().c_str()) : nullptr;
+  if (k == nullptr || !info[1].IsNumber() || !info[2].IsNumber()) {
+    TypeError(env, "peakGflops(isa, threads, iterations) needs an available isa and two numbers")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const int threads = std::max(1, info[1].As<Napi::Number>().Int32Value());
+  const long iterations = (long)info[2].As<Napi::Number>().Int64Value();
+  // One plain thread per loop (not the pool, whose dynamic task claiming
+  // could let one thread run several loops).
+  std::vector<double> sink(threads);
+  std::vector<std::thread> workers;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (int i = 1; i < threads; i++) workers.emplace_back([&, i] { sink[i] = k->fma_loop(iterations); });
+  sink[0] = k->fma_loop(iterations);
+  for (std::thread& w : workers) w.join();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double checksum = 0;
+  for (double v : sink) checksum += v;
+  if (!(checksum == checksum)) return Napi::Number::New(env, 0);  // keep the work observable
+  return Napi::Number::New(env, (double)iterations * k->fma_flops_per_iteration * threads / seconds / 1e9);
 }
 
 // Runs the table's lstm_cell_forward on a dense grid of pre-activations and
@@ -175,6 +205,7 @@ static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
   exports.Set("availableIsas", Napi::Function::New(env, AvailableIsas));
   exports.Set("threads", Napi::Function::New(env, Threads));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
   exports.Set("kernelActivationError", Napi::Function::New(env, KernelActivationError));
   exports.Set("referenceLossAndGradients", Napi::Function::New(env, ReferenceLossAndGradients));
   return exports;

@@ -228,6 +228,7 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                          InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
                          InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
+                         InstanceMethod<&ModelWrap::PredictSync>("predictSync"),
                          InstanceMethod<&ModelWrap::LossAndGradients>("lossAndGradients"),
                          InstanceMethod<&ModelWrap::ResetStates>("resetStates"),
                          InstanceMethod<&ModelWrap::StateRows>("stateRows"),
@@ -372,6 +373,27 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
   Napi::Promise p = w->Promise();
   w->Queue();
   return p;
+}
+
+// Synchronous prediction for tiny inputs (a streaming step): no thread hop.
+Napi::Value ModelWrap::PredictSync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  int64_t n = 0, batch = 0;
+  if (!GetPositive(env, info[1], "n", &n) || !GetPositive(env, info[2], "batchSize", &batch)) return env.Undefined();
+  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample())) return env.Undefined();
+  Napi::Float32Array out = Napi::Float32Array::New(env, n * net_->out_per_sample());
+  fc_status st;
+  try {
+    st = fc::predict(*net_, info[0].As<Napi::Float32Array>().Data(), n, (int)batch, out.Data(), nullptr);
+  } catch (const std::bad_alloc&) {
+    st = FC_STATUS_OUT_OF_MEMORY;
+  }
+  if (st != FC_STATUS_OK) {
+    StatusError(env, st, "").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return out;
 }
 
 Napi::Value ModelWrap::LossAndGradients(const Napi::CallbackInfo& info) {

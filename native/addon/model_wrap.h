@@ -12,6 +12,7 @@
 //   fitEpoch(x, y, n, batchSize, shuffle, onProgress(batch, batches, samples, loss)):
 //       Promise<{ loss: number, batches: number }>
 //   predict(x, n, batchSize): Promise<Float32Array>
+//   predictSync(x, n, batchSize): Float32Array   on the calling thread; for tiny inputs (streaming)
 //   lossAndGradients(x, y, n): Promise<{ loss: number, gradients: Float32Array }>
 //   resetStates(): void   stateRows(): number
 //   getState(layer, rows): { h: Float32Array, c: Float32Array }
@@ -65,6 +66,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value CompileAdam(const Napi::CallbackInfo& info);
   Napi::Value FitEpoch(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
+  Napi::Value PredictSync(const Napi::CallbackInfo& info);
   Napi::Value LossAndGradients(const Napi::CallbackInfo& info);
   Napi::Value ResetStates(const Napi::CallbackInfo& info);
   Napi::Value StateRows(const Napi::CallbackInfo& info);

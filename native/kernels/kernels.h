@@ -38,6 +38,13 @@ struct KernelTable {
   // dgates (B,4H) out: dL/dz in gate order i, f, g, o.
   void (*lstm_cell_backward)(int B, int H, const T* gates, const T* c_prev,
                              const T* tanh_c, const T* dh, T* dc, T* dgates);
+
+  // Benchmark only: `iterations` rounds of independent multiply-adds on
+  // registers (the machine's peak for this instruction set); returns a
+  // checksum so the work cannot be optimized away. fma_flops_per_iteration
+  // is the floating-point operations per round (2 per multiply-add).
+  double (*fma_loop)(long iterations);
+  int fma_flops_per_iteration;
 };
 
 // The float table chosen at load (never null). Thread-safe after first call.

@@ -11,6 +11,8 @@ const KernelTable<float>& scalar_kernels_f32() {
       &ref::gemm<float>,
       &ref::lstm_cell_forward<float>,
       &ref::lstm_cell_backward<float>,
+      &ref::fma_loop<float>,
+      8 * 2,
   };
   return table;
 }
@@ -21,6 +23,8 @@ const KernelTable<double>& scalar_kernels_f64() {
       &ref::gemm<double>,
       &ref::lstm_cell_forward<double>,
       &ref::lstm_cell_backward<double>,
+      &ref::fma_loop<double>,
+      8 * 2,
   };
   return table;
 }

@@ -111,6 +111,20 @@ void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* 
   }
 }
 
+// Scalar multiply-add chains (the compiler may vectorize them; the scalar
+// table's "peak" is only a reference point for its own throughput).
+template <typename T>
+double fma_loop(long iterations) {
+  T acc[8];
+  for (int i = 0; i < 8; i++) acc[i] = T(0.001) * T(i);
+  const T a = T(0.999999), b = T(1e-7);
+  for (long it = 0; it < iterations; it++)
+    for (int i = 0; i < 8; i++) acc[i] = acc[i] * a + b;
+  double s = 0;
+  for (int i = 0; i < 8; i++) s += (double)acc[i];
+  return s;
+}
+
 }  // namespace ref
 }  // namespace fc
 
