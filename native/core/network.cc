@@ -25,6 +25,8 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
     if (L.spec.kind == LayerKind::kLstm) {
       L.w_t.assign((long)in * kLstmGates * L.spec.units, T(0));
       L.r_t.assign((long)L.spec.units * kLstmGates * L.spec.units, T(0));
+      L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, kLstmGates * L.spec.units), T(0));
+      L.r_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, L.spec.units), T(0));
       L.w_off = layout_[p++].offset;
       L.r_off = layout_[p++].offset;
       L.bi_off = layout_[p++].offset;
@@ -75,6 +77,21 @@ void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda
       kern_.gemm(ta, tb, m, N, K, ta ? A + m0 : A + (long)m0 * lda, lda, B, ldb, beta, C + (long)m0 * ldc, ldc);
     });
   }
+}
+
+template <typename T>
+void Network<T>::gemm_packed(int M, int N, int K, const T* A, int lda, const T* packed, T beta, T* C, int ldc) {
+  const int tasks = pool_ ? pool_->size() : 1;
+  if (tasks == 1 || N < 64 || (double)M * N * K < kParallelGemmWork) {
+    kern_.gemm_packed_b(M, 0, N, N, K, A, lda, packed, beta, C, ldc);
+    return;
+  }
+  // Column chunks in multiples of 32, as gemm_packed_b requires.
+  const int chunk = ((N + tasks - 1) / tasks + 31) / 32 * 32;
+  pool_->parallel_for((N + chunk - 1) / chunk, [&](int p) {
+    const int n0 = p * chunk;
+    kern_.gemm_packed_b(M, n0, std::min(N, n0 + chunk), N, K, A, lda, packed, beta, C, ldc);
+  });
 }
 
 // The pointwise LSTM steps, split by batch rows.
@@ -210,6 +227,7 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   // every time step: the GEMM kernels stream rows of B contiguously.
   transpose(W, G, I, L.w_t.data());
   transpose(R, G, H, L.r_t.data());
+  kern_.pack_b(H, G, L.r_t.data(), G, L.r_t_packed.data());
 
   // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh).
   T* Z = L.gates.data();
@@ -221,7 +239,7 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   for (int t = 0; t < TT; t++) {
     T* Zt = Z + (long)t * B * G;
     // Recurrent part: Z_t += h_{t-1} W_hh^T
-    gemm(false, false, B, G, H, L.hs.data() + t * BH, H, L.r_t.data(), G, T(1), Zt, G);
+    gemm_packed(B, G, H, L.hs.data() + t * BH, H, L.r_t_packed.data(), T(1), Zt, G);
     cell_forward(B, H, Zt, L.cs.data() + t * BH, L.cs.data() + (t + 1) * BH,
                             L.tanh_c.data() + t * BH, L.hs.data() + (t + 1) * BH);
   }
@@ -355,6 +373,7 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
   T* dc = dc_.data();
   std::fill(dh_next, dh_next + BH, T(0));
   std::fill(dc, dc + BH, T(0));
+  kern_.pack_b(G, H, R, H, L.r_packed.data());
 
   for (int t = TT - 1; t >= 0; t--) {
     const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
@@ -363,7 +382,7 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
     cell_backward(B, H, L.gates.data() + (long)t * B * G, L.cs.data() + t * BH,
                              L.tanh_c.data() + t * BH, dh, dc, dZt);
     // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
-    if (t > 0) gemm(false, false, B, H, G, dZt, G, R, H, T(0), dh_next, H);
+    if (t > 0) gemm_packed(B, H, G, dZt, G, L.r_packed.data(), T(0), dh_next, H);
   }
   const T* dZ = L.dgates.data();  // (T*B, 4H)
   const int rows = TT * B;

@@ -87,6 +87,7 @@ class Network {
     // Dense: w_off = weight (O, I), bi_off = bias (O)
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
     std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
+    std::vector<T> r_t_packed, r_packed;           // W_hh^T and W_hh packed once per batch (pack_b)
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
     std::vector<T> out;                             // Dense output (rows, O), activated
     std::vector<T> dy;                              // dL/d(output) (rows, units)
@@ -95,6 +96,8 @@ class Network {
 
   void ensure_capacity(int B);
   void gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
+  // C = beta*C + A (M, K) · B for B pre-packed by pack_b(K, N).
+  void gemm_packed(int M, int N, int K, const T* A, int lda, const T* packed, T beta, T* C, int ldc);
   void cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h);
   void cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c, const T* dh, T* dc, T* dgates);
   void lstm_forward(int k, const T* x, bool update_state);

@@ -21,6 +21,18 @@ struct KernelTable {
   void (*gemm)(bool trans_a, bool trans_b, int M, int N, int K,
                const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
 
+  // Pre-packed right-hand side, for a weight matrix used by every time step
+  // of a batch: pack it once, multiply many times.
+  // packed_b_size(K, N): floats pack_b writes for a (K, N) operand.
+  // pack_b: B row-major (K, N), row stride ldb -> the table's private layout.
+  // gemm_packed_b: C[:, n_begin:n_end) = beta*C + A (M, K, row-major) · B for
+  //   the packed B of pack_b(K, N); n_begin must be a multiple of 32 (so
+  //   callers can split columns across threads). beta is 0 or 1.
+  long (*packed_b_size)(int K, int N);
+  void (*pack_b)(int K, int N, const T* B, int ldb, T* packed);
+  void (*gemm_packed_b)(int M, int n_begin, int n_end, int N, int K, const T* A, int lda, const T* packed,
+                        T beta, T* C, int ldc);
+
   // One LSTM time step, pointwise part, for B rows of H units.
   //   gates (B,4H): in = pre-activations z = x W_ih^T + h_prev W_hh^T + b,
   //                 out = activations i=σ(z_i), f=σ(z_f), g=tanh(z_g), o=σ(z_o)

@@ -92,6 +92,21 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
   }
 }
 
+// Pre-packed B: this table keeps B row-major (K, N) with stride N, which its
+// 4 x 16 micro-kernel streams well at the small M of one time step.
+// (A panel layout with K slices, as in kernels_avx512.cc, is the next step.)
+static long packed_b_size(int K, int N) { return (long)K * N; }
+
+static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
+  for (int k = 0; k < K; k++)
+    for (int n = 0; n < N; n++) packed[(long)k * N + n] = B[(long)k * ldb + n];
+}
+
+static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
+                          float beta, float* C, int ldc) {
+  gemm_rowmajor_b(M, n_end - n_begin, K, A, lda, 1, packed + n_begin, N, beta != 0.0f, C + n_begin, ldc);
+}
+
 static inline float hsum(__m256 v) {
   __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
   s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
@@ -245,7 +260,8 @@ static double fma_loop(long iterations) {
 }  // namespace
 
 extern "C" const fc::KernelTable<float>* fc_kernels_avx2() {
-  static const fc::KernelTable<float> table = {"avx2", &gemm, &lstm_cell_forward, &lstm_cell_backward,
-                                               &fma_loop, 12 * 8 * 2};
+  static const fc::KernelTable<float> table = {"avx2",          &gemm,          &packed_b_size,
+                                               &pack_b,         &gemm_packed_b, &lstm_cell_forward,
+                                               &lstm_cell_backward, &fma_loop,  12 * 8 * 2};
   return &table;
 }

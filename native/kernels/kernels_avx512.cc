@@ -114,6 +114,146 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
   }
 }
 
+// ---- Cache-blocked GEMM for large M (the hoisted input projection, the
+// weight gradients dZ^T X and dZ^T H with K = T*B, and dX) ----
+// BLIS-style: for each KC slice of k, op(B) is packed into NR-wide panels
+// (KC x 32, contiguous, stays in L1 while the micro-kernel sweeps M) and op(A)
+// into MR-tall micro-panels of MC rows (in L2). The 8 x 32 micro-kernel keeps
+// 16 zmm accumulators. Packing costs O(MK + KN) against O(MNK) work, so it is
+// used only when M is large; small-M calls (one time step) take gemm_rowmajor_b.
+constexpr int kBMR = 8;
+constexpr int kBNR = 32;
+constexpr int kKC = 256;
+constexpr int kMC = 96;
+
+// Per-thread packing buffers, kept between calls (allocating 1 MB per call
+// would cost page faults every time).
+struct Scratch {
+  float* p = nullptr;
+  size_t cap = 0;
+  ~Scratch() { free(p); }
+  float* get(size_t n) {
+    if (n > cap) {
+      free(p);
+      p = (float*)aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+      cap = p ? n : 0;
+    }
+    return p;
+  }
+};
+thread_local Scratch tl_pack_a, tl_pack_b;
+
+// C[0:mr, 0:nr) (=|+=) A(0:mr, 0:kc) * Bp, Bp a packed kc x 32 panel and
+// A(r, k) = A[r*ars + k*acs] (a packed 8-row micro-panel: ars 1, acs 8; or
+// rows of a row-major matrix: ars lda, acs 1). Rows >= mr are never read.
+static void micro_8x32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+                       bool accumulate) {
+  const float* a[8];
+  for (int r = 0; r < 8; r++) a[r] = A + (r < mr ? r : mr - 1) * ars;
+  __m512 c[8][2];
+  for (int r = 0; r < 8; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const __m512 b0 = _mm512_loadu_ps(Bp + k * 32);
+    const __m512 b1 = _mm512_loadu_ps(Bp + k * 32 + 16);
+    const long ka = k * acs;
+    for (int r = 0; r < 8; r++) {
+      const __m512 x = _mm512_set1_ps(a[r][ka]);
+      c[r][0] = _mm512_fmadd_ps(x, b0, c[r][0]);
+      c[r][1] = _mm512_fmadd_ps(x, b1, c[r][1]);
+    }
+  }
+  const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
+  for (int r = 0; r < mr; r++) {
+    float* cr = C + (long)r * ldc;
+    __m512 v0 = c[r][0], v1 = c[r][1];
+    if (accumulate) {
+      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, cr));
+      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, cr + 16));
+    }
+    _mm512_mask_storeu_ps(cr, m0, v0);
+    _mm512_mask_storeu_ps(cr + 16, m1, v1);
+  }
+}
+
+// Packs op(B)[k0:k0+kc, :] (row-major, stride ldb) into 32-column panels of
+// kc rows each, zero-padded: panel p at dst + p*kc*32.
+static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
+  const int panels = (N + kBNR - 1) / kBNR;
+  for (int p = 0; p < panels; p++) {
+    const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
+    const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
+    float* d = dst + (size_t)p * kc * kBNR;
+    for (int k = 0; k < kc; k++) {
+      const float* src = B + (long)k * ldb + n0;
+      _mm512_storeu_ps(d + k * 32, _mm512_maskz_loadu_ps(m0, src));
+      _mm512_storeu_ps(d + k * 32 + 16, _mm512_maskz_loadu_ps(m1, src + 16));
+    }
+  }
+}
+
+// Returns false (nothing written) if the packing buffers cannot be allocated.
+static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
+                         bool accumulate, float* C, long ldc) {
+  const int panels = (N + kBNR - 1) / kBNR;
+  float* Bp = tl_pack_b.get((size_t)kKC * panels * kBNR);
+  float* Ap = tl_pack_a.get((size_t)kKC * kMC);
+  if (Bp == nullptr || Ap == nullptr) return false;
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    const bool acc = accumulate || k0 > 0;
+    pack_panels(kc, N, B + (long)k0 * ldb, ldb, Bp);
+    for (int m0 = 0; m0 < M; m0 += kMC) {
+      const int mc = M - m0 < kMC ? M - m0 : kMC;
+      // Pack op(A)[m0:m0+mc, k0:k0+kc] into 8-row micro-panels (k-major), zero-padded.
+      for (int q = 0; q < mc; q += kBMR) {
+        float* dst = Ap + (size_t)q * kc;
+        for (int k = 0; k < kc; k++)
+          for (int r = 0; r < kBMR; r++)
+            dst[k * kBMR + r] = q + r < mc ? A[(long)(m0 + q + r) * ars + (long)(k0 + k) * acs] : 0.0f;
+      }
+      for (int p = 0; p < panels; p++) {
+        const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
+        for (int q = 0; q < mc; q += kBMR) {
+          const int mr = mc - q < kBMR ? mc - q : kBMR;
+          micro_8x32(kc, Ap + (size_t)q * kc, 1, kBMR, Bp + (size_t)p * kc * kBNR, C + (long)(m0 + q) * ldc + n0, ldc,
+                     mr, nr, acc);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// ---- Pre-packed B (recurrent weights, packed once per batch) ----
+// Layout: K in slices of kKC rows; slice s holds its 32-column panels back
+// to back, panel p at s*kKC*panels*32 + p*kc_s*32.
+static long packed_b_size(int K, int N) { return (long)K * ((N + kBNR - 1) / kBNR) * kBNR; }
+
+static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
+  const long panels = (N + kBNR - 1) / kBNR;
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    pack_panels(kc, N, B + (long)k0 * ldb, ldb, packed + (long)k0 * panels * kBNR);
+  }
+}
+
+static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
+                          float beta, float* C, int ldc) {
+  const long panels = (N + kBNR - 1) / kBNR;
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    const bool acc = beta != 0.0f || k0 > 0;
+    for (int n0 = n_begin; n0 < n_end; n0 += kBNR) {
+      const int nr = n_end - n0 < kBNR ? n_end - n0 : kBNR;
+      const float* Bp = packed + (long)k0 * panels * kBNR + (long)(n0 / kBNR) * kc * kBNR;
+      for (int m0 = 0; m0 < M; m0 += kBMR) {
+        const int mr = M - m0 < kBMR ? M - m0 : kBMR;
+        micro_8x32(kc, A + (long)m0 * lda + k0, lda, 1, Bp, C + (long)m0 * ldc + n0, ldc, mr, nr, acc);
+      }
+    }
+  }
+}
+
 static inline float hsum(__m512 v) {
   // Reduce by hand: GCC 12's _mm512_reduce_add_ps warns under -Wall.
   const __m256 lo = _mm512_castps512_ps256(v);
@@ -138,6 +278,7 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   const long ars = trans_a ? 1 : lda;  // step between rows of op(A)
   const long acs = trans_a ? lda : 1;  // step along k
   if (!trans_b) {
+    if (M >= 128 && K >= 32 && gemm_blocked(M, N, K, A, ars, acs, B, ldb, acc, C, ldc)) return;
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
     return;
   }
@@ -284,7 +425,8 @@ static double fma_loop(long iterations) {
 }  // namespace
 
 extern "C" const fc::KernelTable<float>* fc_kernels_avx512() {
-  static const fc::KernelTable<float> table = {"avx512", &gemm, &lstm_cell_forward, &lstm_cell_backward,
-                                               &fma_loop, 12 * 16 * 2};
+  static const fc::KernelTable<float> table = {"avx512",          &gemm,          &packed_b_size,
+                                               &pack_b,           &gemm_packed_b, &lstm_cell_forward,
+                                               &lstm_cell_backward, &fma_loop,    12 * 16 * 2};
   return &table;
 }

@@ -9,6 +9,9 @@ const KernelTable<float>& scalar_kernels_f32() {
   static const KernelTable<float> table = {
       "scalar",
       &ref::gemm<float>,
+      &ref::packed_b_size,
+      &ref::pack_b<float>,
+      &ref::gemm_packed_b<float>,
       &ref::lstm_cell_forward<float>,
       &ref::lstm_cell_backward<float>,
       &ref::fma_loop<float>,
@@ -21,6 +24,9 @@ const KernelTable<double>& scalar_kernels_f64() {
   static const KernelTable<double> table = {
       "scalar",
       &ref::gemm<double>,
+      &ref::packed_b_size,
+      &ref::pack_b<double>,
+      &ref::gemm_packed_b<double>,
       &ref::lstm_cell_forward<double>,
       &ref::lstm_cell_backward<double>,
       &ref::fma_loop<double>,

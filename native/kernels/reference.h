@@ -68,6 +68,21 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const T* A, int lda,
   }
 }
 
+// The reference's packed layout is B itself, row-major (K, N) with stride N.
+inline long packed_b_size(int K, int N) { return (long)K * N; }
+
+template <typename T>
+void pack_b(int K, int N, const T* B, int ldb, T* packed) {
+  for (int k = 0; k < K; k++)
+    for (int n = 0; n < N; n++) packed[(long)k * N + n] = B[(long)k * ldb + n];
+}
+
+template <typename T>
+void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const T* A, int lda, const T* packed, T beta, T* C,
+                   int ldc) {
+  gemm(false, false, M, n_end - n_begin, K, A, lda, packed + n_begin, N, beta, C + n_begin, ldc);
+}
+
 template <typename T>
 void lstm_cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h) {
   for (int b = 0; b < B; b++) {
