@@ -261,3 +261,18 @@ t.test('save and load round-trip, corrupt files are clear errors', async (t) => 
   await t.rejects(loadModel(join(dir, 'missing.safetensors')), { name: 'FormatError', message: /ENOENT/ }, 'missing file');
   await t.rejects(model.save(join(dir, 'no-such-dir', 'm.safetensors')), { code: 'ENOENT' }, 'unwritable path');
 });
+
+t.test('weights changed by setWeights or fit are used by the next predict (packed copies refreshed)', async (t) => {
+  const a = bookModel({ seed: 1 });
+  const b = bookModel({ seed: 2 });
+  t.teardown(() => [a, b].forEach((m) => m.dispose()));
+  const x = randomTensor(21, [8, 6, 1]);
+  const before = await a.predict(x);
+  a.setWeights(b.getWeights());
+  t.same((await a.predict(x)).data, (await b.predict(x)).data, 'after setWeights: identical to the source model');
+  t.not(firstMismatch(before.data, (await a.predict(x)).data, 1e-6, 0), null, 'and different from before');
+  a.compile();
+  const beforeFit = await a.predict(x);
+  await a.fit(x, randomTensor(22, [8, 1], -0.5, 0.5), { batchSize: 8 });
+  t.not(firstMismatch(beforeFit.data, (await a.predict(x)).data, 1e-7, 0), null, 'after one Adam step: predictions move');
+});

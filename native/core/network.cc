@@ -223,11 +223,15 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
     std::fill(L.cs.begin(), L.cs.begin() + BH, T(0));
   }
 
-  // The weights as (K, 4H) row-major, packed once per batch and reused by
-  // every time step: the GEMM kernels stream rows of B contiguously.
-  transpose(W, G, I, L.w_t.data());
-  transpose(R, G, H, L.r_t.data());
-  kern_.pack_b(H, G, L.r_t.data(), G, L.r_t_packed.data());
+  // The weights as (K, 4H) row-major, and W_hh^T packed for the kernels:
+  // built once per parameter change and reused by every time step and batch
+  // (a streaming step of one sample would otherwise spend its time packing).
+  if (L.packed_version != params_version_) {
+    transpose(W, G, I, L.w_t.data());
+    transpose(R, G, H, L.r_t.data());
+    kern_.pack_b(H, G, L.r_t.data(), G, L.r_t_packed.data());
+    L.packed_version = params_version_;
+  }
 
   // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh).
   T* Z = L.gates.data();

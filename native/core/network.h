@@ -43,7 +43,12 @@ class Network {
   const KernelTable<T>& kernels() const { return kern_; }
   const std::vector<ParamEntry>& layout() const { return layout_; }
   long num_params() const { return num_params_; }
-  T* params() { return params_.data(); }
+  // Mutable access counts as a change: the packed copies of the recurrent
+  // weights are rebuilt before the next forward (see packed_version).
+  T* params() {
+    params_version_++;
+    return params_.data();
+  }
   const T* params() const { return params_.data(); }
   T* grads() { return grads_.data(); }
   void zero_grads();
@@ -87,7 +92,8 @@ class Network {
     // Dense: w_off = weight (O, I), bi_off = bias (O)
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
     std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
-    std::vector<T> r_t_packed, r_packed;           // W_hh^T and W_hh packed once per batch (pack_b)
+    std::vector<T> r_t_packed, r_packed;           // W_hh^T and W_hh packed for the kernels (pack_b)
+    uint64_t packed_version = ~uint64_t(0);         // params_version_ w_t / r_t_packed were built from
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
     std::vector<T> out;                             // Dense output (rows, O), activated
     std::vector<T> dy;                              // dL/d(output) (rows, units)
@@ -114,6 +120,7 @@ class Network {
   std::vector<ParamEntry> layout_;
   long num_params_ = 0;
   std::vector<T> params_, grads_;
+  uint64_t params_version_ = 0;
   std::vector<Layer> layers_;
   int last_lstm_ = 0;
   bool seq_out_ = false;

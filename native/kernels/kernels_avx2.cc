@@ -92,19 +92,133 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
   }
 }
 
-// Pre-packed B: this table keeps B row-major (K, N) with stride N, which its
-// 4 x 16 micro-kernel streams well at the small M of one time step.
-// (A panel layout with K slices, as in kernels_avx512.cc, is the next step.)
-static long packed_b_size(int K, int N) { return (long)K * N; }
+// ---- Cache-blocked GEMM for large M, and pre-packed B ----
+// The same scheme as kernels_avx512.cc with a 6 x 16 micro-kernel (12 ymm
+// accumulators): op(B) in 16-column panels of up to kKC rows, op(A) in
+// 6-row micro-panels of kMC rows. Pre-packed B (recurrent weights): K in
+// slices of kKC rows, slice s holding its panels back to back.
+constexpr int kBMR = 6;
+constexpr int kBNR = 16;
+constexpr int kKC = 256;
+constexpr int kMC = 96;
 
-static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
-  for (int k = 0; k < K; k++)
-    for (int n = 0; n < N; n++) packed[(long)k * N + n] = B[(long)k * ldb + n];
+struct Scratch {
+  float* p = nullptr;
+  size_t cap = 0;
+  ~Scratch() { free(p); }
+  float* get(size_t n) {
+    if (n > cap) {
+      free(p);
+      p = (float*)aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+      cap = p ? n : 0;
+    }
+    return p;
+  }
+};
+thread_local Scratch tl_pack_a, tl_pack_b;
+
+// C[0:mr, 0:nr) (=|+=) A(0:mr, 0:kc) * Bp with A(r, k) = A[r*ars + k*acs];
+// rows >= mr are never read.
+static void micro_6x16(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+                       bool accumulate) {
+  const float* a[6];
+  for (int r = 0; r < 6; r++) a[r] = A + (r < mr ? r : mr - 1) * ars;
+  __m256 c[6][2];
+  for (int r = 0; r < 6; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const __m256 b0 = _mm256_loadu_ps(Bp + k * 16);
+    const __m256 b1 = _mm256_loadu_ps(Bp + k * 16 + 8);
+    const long ka = k * acs;
+    for (int r = 0; r < 6; r++) {
+      const __m256 x = _mm256_broadcast_ss(a[r] + ka);
+      c[r][0] = _mm256_fmadd_ps(x, b0, c[r][0]);
+      c[r][1] = _mm256_fmadd_ps(x, b1, c[r][1]);
+    }
+  }
+  const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
+  for (int r = 0; r < mr; r++) {
+    float* cr = C + (long)r * ldc;
+    __m256 v0 = c[r][0], v1 = c[r][1];
+    if (accumulate) {
+      v0 = _mm256_add_ps(v0, load(m0, cr));
+      v1 = _mm256_add_ps(v1, load(m1, cr + 8));
+    }
+    store(cr, m0, v0);
+    store(cr + 8, m1, v1);
+  }
 }
 
+static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
+  const int panels = (N + kBNR - 1) / kBNR;
+  for (int p = 0; p < panels; p++) {
+    const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
+    const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
+    float* d = dst + (size_t)p * kc * kBNR;
+    for (int k = 0; k < kc; k++) {
+      const float* src = B + (long)k * ldb + n0;
+      _mm256_storeu_ps(d + k * 16, load(m0, src));
+      _mm256_storeu_ps(d + k * 16 + 8, load(m1, src + 8));
+    }
+  }
+}
+
+static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
+                         bool accumulate, float* C, long ldc) {
+  const int panels = (N + kBNR - 1) / kBNR;
+  float* Bp = tl_pack_b.get((size_t)kKC * panels * kBNR);
+  float* Ap = tl_pack_a.get((size_t)kKC * kMC);
+  if (Bp == nullptr || Ap == nullptr) return false;
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    const bool acc = accumulate || k0 > 0;
+    pack_panels(kc, N, B + (long)k0 * ldb, ldb, Bp);
+    for (int m0 = 0; m0 < M; m0 += kMC) {
+      const int mc = M - m0 < kMC ? M - m0 : kMC;
+      for (int q = 0; q < mc; q += kBMR) {
+        float* dst = Ap + (size_t)q * kc;
+        for (int k = 0; k < kc; k++)
+          for (int r = 0; r < kBMR; r++)
+            dst[k * kBMR + r] = q + r < mc ? A[(long)(m0 + q + r) * ars + (long)(k0 + k) * acs] : 0.0f;
+      }
+      for (int p = 0; p < panels; p++) {
+        const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
+        for (int q = 0; q < mc; q += kBMR) {
+          const int mr = mc - q < kBMR ? mc - q : kBMR;
+          micro_6x16(kc, Ap + (size_t)q * kc, 1, kBMR, Bp + (size_t)p * kc * kBNR, C + (long)(m0 + q) * ldc + n0, ldc,
+                     mr, nr, acc);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+static long packed_b_size(int K, int N) { return (long)K * ((N + kBNR - 1) / kBNR) * kBNR; }
+
+static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
+  const long panels = (N + kBNR - 1) / kBNR;
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    pack_panels(kc, N, B + (long)k0 * ldb, ldb, packed + (long)k0 * panels * kBNR);
+  }
+}
+
+// n_begin is a multiple of 32 (the table contract), so also of this table's 16.
 static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
                           float beta, float* C, int ldc) {
-  gemm_rowmajor_b(M, n_end - n_begin, K, A, lda, 1, packed + n_begin, N, beta != 0.0f, C + n_begin, ldc);
+  const long panels = (N + kBNR - 1) / kBNR;
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    const bool acc = beta != 0.0f || k0 > 0;
+    for (int n0 = n_begin; n0 < n_end; n0 += kBNR) {
+      const int nr = n_end - n0 < kBNR ? n_end - n0 : kBNR;
+      const float* Bp = packed + (long)k0 * panels * kBNR + (long)(n0 / kBNR) * kc * kBNR;
+      for (int m0 = 0; m0 < M; m0 += kBMR) {
+        const int mr = M - m0 < kBMR ? M - m0 : kBMR;
+        micro_6x16(kc, A + (long)m0 * lda + k0, lda, 1, Bp, C + (long)m0 * ldc + n0, ldc, mr, nr, acc);
+      }
+    }
+  }
 }
 
 static inline float hsum(__m256 v) {
@@ -127,6 +241,7 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   const long ars = trans_a ? 1 : lda;
   const long acs = trans_a ? lda : 1;
   if (!trans_b) {
+    if (M >= 128 && K >= 32 && gemm_blocked(M, N, K, A, ars, acs, B, ldb, acc, C, ldc)) return;
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
     return;
   }
