@@ -134,6 +134,11 @@ static void transpose(const T* in, int rows, int cols, T* out) {
 }
 
 template <typename T>
+ThreadPool* Network<T>::pool() const {
+  return threaded_ ? &global_pool() : nullptr;
+}
+
+template <typename T>
 void Network<T>::zero_grads() {
   std::fill(grads_.begin(), grads_.end(), T(0));
 }
@@ -184,7 +189,7 @@ template <typename T>
 void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, bool update_state) {
   ensure_capacity(B);
   batch_ = B;
-  pool_ = threaded_ ? &global_pool() : nullptr;
+  pool_ = pool();
   const int TT = spec_.steps, F = spec_.features;
   // Gather the batch into time-major order: x_tm[t][b][:] = x[row(b)][t][:].
   for (int b = 0; b < B; b++) {
@@ -332,7 +337,7 @@ double Network<T>::mse_loss(const T* y, const int64_t* rows, int64_t start, int 
 
 template <typename T>
 void Network<T>::backward() {
-  pool_ = threaded_ ? &global_pool() : nullptr;
+  pool_ = pool();
   for (int k = (int)layers_.size() - 1; k >= 0; k--) {
     T* dx = k > 0 ? layers_[k - 1].dy.data() : nullptr;
     if (layers_[k].spec.kind == LayerKind::kLstm)

@@ -51,6 +51,8 @@ class Network {
   }
   const T* params() const { return params_.data(); }
   T* grads() { return grads_.data(); }
+  // The pool this network splits work across, or null when single-threaded.
+  ThreadPool* pool() const;
   void zero_grads();
 
   // Per-sample output: out_steps() x out_units() (out_steps is T when the last

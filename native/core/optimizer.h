@@ -3,9 +3,13 @@
 #ifndef FLOWCAST_CORE_OPTIMIZER_H
 #define FLOWCAST_CORE_OPTIMIZER_H
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <vector>
+
+#include "core/thread_pool.h"
 
 namespace fc {
 
@@ -30,28 +34,50 @@ struct Adam {
     step_count = 0;
   }
 
-  // Applies one update. If any updated parameter or moment would be NaN or
-  // infinite, nothing is written (parameters, moments and the step count keep
-  // their values) and false is returned: a diverging step never corrupts the model.
-  bool step(float* params, const float* grads, long n) {
+  // Applies one update, split across `pool` (may be null) in fixed chunks;
+  // elementwise, so the result does not depend on the thread count. If any
+  // updated parameter or moment would be NaN or infinite, nothing is written
+  // (parameters, moments and the step count keep their values) and false is
+  // returned: a diverging step never corrupts the model.
+  bool step(float* params, const float* grads, long n, ThreadPool* pool = nullptr) {
     const double t = (double)(step_count + 1);
     const float alpha = (float)(learning_rate * std::sqrt(1.0 - std::pow(beta2, t)) /
                                 (1.0 - std::pow(beta1, t)));
     const float b1 = (float)beta1, b2 = (float)beta2, eps = (float)epsilon;
-    // Pass 1: check. Pass 2: write. Both compute the same float expressions.
-    for (long i = 0; i < n; i++) {
-      const float g = grads[i];
-      const float mi = b1 * m[i] + (1.0f - b1) * g;
-      const float vi = b2 * v[i] + (1.0f - b2) * g * g;
-      const float p = params[i] - alpha * mi / (std::sqrt(vi) + eps);
-      if (!std::isfinite(p) || !std::isfinite(vi)) return false;
-    }
-    for (long i = 0; i < n; i++) {
-      const float g = grads[i];
-      m[i] = b1 * m[i] + (1.0f - b1) * g;
-      v[i] = b2 * v[i] + (1.0f - b2) * g * g;
-      params[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
-    }
+    constexpr long kChunk = 1 << 14;
+    const int chunks = (int)((n + kChunk - 1) / kChunk);
+    std::vector<char> bad(chunks, 0);
+    auto run = [&](const std::function<void(int)>& fn) {
+      if (pool)
+        pool->parallel_for(chunks, fn);
+      else
+        for (int c = 0; c < chunks; c++) fn(c);
+    };
+    // Pass 1: check (x - x == 0 exactly when x is finite; no early exit, so
+    // the loop vectorizes). Pass 2: write. Both compute the same expressions.
+    run([&](int c) {
+      const long lo = c * kChunk, hi = std::min(n, lo + kChunk);
+      int b = 0;
+      for (long i = lo; i < hi; i++) {
+        const float g = grads[i];
+        const float mi = b1 * m[i] + (1.0f - b1) * g;
+        const float vi = b2 * v[i] + (1.0f - b2) * g * g;
+        const float p = params[i] - alpha * mi / (std::sqrt(vi) + eps);
+        b |= !(p - p == 0.0f) | !(vi - vi == 0.0f);
+      }
+      bad[c] = (char)b;
+    });
+    for (char b : bad)
+      if (b) return false;
+    run([&](int c) {
+      const long lo = c * kChunk, hi = std::min(n, lo + kChunk);
+      for (long i = lo; i < hi; i++) {
+        const float g = grads[i];
+        m[i] = b1 * m[i] + (1.0f - b1) * g;
+        v[i] = b2 * v[i] + (1.0f - b2) * g * g;
+        params[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
+      }
+    });
     step_count++;
     return true;
   }

@@ -191,6 +191,28 @@ static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
   }
 }
 
+// Packs op(A)[0:mc, 0:kc] (A(m, k) = A[m*ars + k*acs]) into micro-panels of
+// kBMR rows, k-major (panel q at Ap + q*kc, element (r, k) at k*kBMR + r),
+// zero-padded below mc.
+static void pack_a(int mc, int kc, const float* A, long ars, long acs, float* Ap) {
+  for (int q = 0; q < mc; q += kBMR) {
+    const int mr = mc - q < kBMR ? mc - q : kBMR;
+    float* dst = Ap + (size_t)q * kc;
+    const float* src = A + (long)q * ars;
+    if (ars == 1) {
+      // op(A) = A^T stored (K, M): each k gives mr consecutive floats.
+      const __mmask8 m = (__mmask8)((1u << mr) - 1u);
+      for (int k = 0; k < kc; k++) _mm256_storeu_ps(dst + k * kBMR, _mm256_maskz_loadu_ps(m, src + (long)k * acs));
+      continue;
+    }
+    for (int r = 0; r < kBMR; r++) {
+      const float* row = src + (long)(r < mr ? r : 0) * ars;
+      const float keep = r < mr ? 1.0f : 0.0f;
+      for (int k = 0; k < kc; k++) dst[k * kBMR + r] = keep * row[(long)k * acs];
+    }
+  }
+}
+
 // Returns false (nothing written) if the packing buffers cannot be allocated.
 static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
                          bool accumulate, float* C, long ldc) {
@@ -205,12 +227,7 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
     for (int m0 = 0; m0 < M; m0 += kMC) {
       const int mc = M - m0 < kMC ? M - m0 : kMC;
       // Pack op(A)[m0:m0+mc, k0:k0+kc] into 8-row micro-panels (k-major), zero-padded.
-      for (int q = 0; q < mc; q += kBMR) {
-        float* dst = Ap + (size_t)q * kc;
-        for (int k = 0; k < kc; k++)
-          for (int r = 0; r < kBMR; r++)
-            dst[k * kBMR + r] = q + r < mc ? A[(long)(m0 + q + r) * ars + (long)(k0 + k) * acs] : 0.0f;
-      }
+      pack_a(mc, kc, A + (long)m0 * ars + (long)k0 * acs, ars, acs, Ap);
       for (int p = 0; p < panels; p++) {
         const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
         for (int q = 0; q < mc; q += kBMR) {
