@@ -22,9 +22,10 @@
 // test/kernels.test.ts): sigmoid 8.9e-8, tanh 8.9e-8 (the scalar table's
 // std::exp / std::tanh in float: 8.9e-8 and 1.0e-7).
 #if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's avx512fintrin.h builds masked intrinsics on an uninitialized
-// __Y and then warns about it (-Wmaybe-uninitialized, a known false positive).
+// GCC 12's avx512fintrin.h builds some intrinsics on a deliberately
+// uninitialized __Y and then warns about it (a known false positive).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include <immintrin.h>
 #include <stdlib.h>
