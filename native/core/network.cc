@@ -50,10 +50,14 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
 // the pool costs more than it saves.
 constexpr double kParallelGemmWork = 1 << 17;
 
-// C = beta*C + op(A)·op(B), split across the pool by blocks of C: column
-// blocks (multiples of 32) when C is wide, else row blocks (multiples of 4).
-// Each element is still computed by one kernel call with the same k order,
-// so the result does not depend on the thread count.
+// C = beta*C + op(A)·op(B), split across the pool by blocks of C. Each
+// element is still computed by one kernel call with the same k order, so the
+// result does not depend on the thread count.
+//  - Large M (the hoisted projections, weight gradients, dX; the kernels pack
+//    both operands for these): one row block per thread, so op(A) is packed
+//    once in all and only op(B) once per thread.
+//  - Small M (one time step): column blocks of 32, about 4 per thread,
+//    claimed dynamically so uneven blocks balance out.
 template <typename T>
 void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta,
                       T* C, int ldc) {
@@ -62,19 +66,19 @@ void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda
     kern_.gemm(ta, tb, M, N, K, A, lda, B, ldb, beta, C, ldc);
     return;
   }
-  if (N >= 64) {
-    const int chunk = ((N + tasks - 1) / tasks + 31) / 32 * 32;
-    const int parts = (N + chunk - 1) / chunk;
-    pool_->parallel_for(parts, [&](int p) {
-      const int n0 = p * chunk, n = std::min(chunk, N - n0);
-      kern_.gemm(ta, tb, M, n, K, A, lda, tb ? B + (long)n0 * ldb : B + n0, ldb, beta, C + n0, ldc);
-    });
-  } else {
-    const int chunk = ((M + tasks - 1) / tasks + 3) / 4 * 4;
-    const int parts = (M + chunk - 1) / chunk;
-    pool_->parallel_for(parts, [&](int p) {
+  if (M >= 128 || N < 64) {
+    const int blocks = (M + 7) / 8;
+    const int chunk = 8 * ((blocks + tasks - 1) / tasks);
+    pool_->parallel_for((M + chunk - 1) / chunk, [&](int p) {
       const int m0 = p * chunk, m = std::min(chunk, M - m0);
       kern_.gemm(ta, tb, m, N, K, ta ? A + m0 : A + (long)m0 * lda, lda, B, ldb, beta, C + (long)m0 * ldc, ldc);
+    });
+  } else {
+    const int panels = (N + 31) / 32;
+    const int chunk = 32 * ((panels + 4 * tasks - 1) / (4 * tasks));
+    pool_->parallel_for((N + chunk - 1) / chunk, [&](int p) {
+      const int n0 = p * chunk, n = std::min(chunk, N - n0);
+      kern_.gemm(ta, tb, M, n, K, A, lda, tb ? B + (long)n0 * ldb : B + n0, ldb, beta, C + n0, ldc);
     });
   }
 }
@@ -86,8 +90,10 @@ void Network<T>::gemm_packed(int M, int N, int K, const T* A, int lda, const T* 
     kern_.gemm_packed_b(M, 0, N, N, K, A, lda, packed, beta, C, ldc);
     return;
   }
-  // Column chunks in multiples of 32, as gemm_packed_b requires.
-  const int chunk = ((N + tasks - 1) / tasks + 31) / 32 * 32;
+  // Column chunks in multiples of 32, as gemm_packed_b requires; about 4 per
+  // thread, claimed dynamically.
+  const int panels = (N + 31) / 32;
+  const int chunk = 32 * ((panels + 4 * tasks - 1) / (4 * tasks));
   pool_->parallel_for((N + chunk - 1) / chunk, [&](int p) {
     const int n0 = p * chunk;
     kern_.gemm_packed_b(M, n0, std::min(N, n0 + chunk), N, K, A, lda, packed, beta, C, ldc);
