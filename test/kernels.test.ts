@@ -64,7 +64,8 @@ t.test('an unavailable table is a clear error', async (t) => {
   t.throws(() => new b.NativeModel(spec(shapes[0]!), 1, 'sse9'), { status: 'FC_STATUS_UNSUPPORTED', message: /kernel table 'sse9' is not available/ });
 });
 
-// Generous timeouts: CI also runs this file under qemu-user CPU emulation (~50x slower).
+// Generous timeouts: CI also runs this file under qemu-user CPU emulation (~50x slower;
+// .ci/run raises TAP_TIMEOUT for the file as a whole).
 t.test('ISA tables', { timeout: 600_000, skip: simd.length === 0 ? 'this CPU has only the scalar table' : false }, async (t) => {
   for (const s of shapes) {
     const sp = spec(s);
@@ -114,13 +115,13 @@ t.test('ISA tables train alike', { timeout: 600_000, skip: simd.length === 0 ? '
   }
 });
 
-t.test('threads: any count gives bitwise-identical training', async (t) => {
+t.test('threads: any count gives bitwise-identical training', { timeout: 600_000 }, async (t) => {
   const { setThreads, threads } = await import('../lib/runtime.js');
   const initial = threads();
   t.teardown(() => setThreads(initial));
   const s = shapes[2]!; // the book shape: big enough to split across threads
   const rand = rng(91);
-  const n = 300;
+  const n = 150;
   const x = new Float32Array(uniform(rand, n * 10, -1, 1));
   const y = new Float32Array(uniform(rand, n, -0.5, 0.5));
   const run = async (count: number) => {
@@ -136,7 +137,7 @@ t.test('threads: any count gives bitwise-identical training', async (t) => {
   const one = await run(1);
   const two = await run(2);
   const three = await run(3);
-  t.same(two.p, one.p, '2 threads == 1 thread, bit for bit (weights after 6 shuffled Adam steps)');
+  t.same(two.p, one.p, '2 threads == 1 thread, bit for bit (weights after 3 shuffled Adam steps)');
   t.same(three.p, one.p, '3 threads == 1 thread');
   t.same(two.pred, one.pred, 'predictions too');
   t.throws(() => setThreads(0), { name: 'InvalidArgumentError', message: /Expected positive integer for n but received 0/ });
