@@ -12,7 +12,9 @@
 // /usr/bin/python3 has torch) at 1 and 2 threads; each side reports its better
 // setting. Every number is the median of the repeats.
 // Options: --json (one JSON object on stdout), --quick (fewer samples),
-// --repeats N, --no-torch. FLOWCAST_ISA forces a kernel table.
+// --repeats N, --no-torch, --scale (instead of the comparison: W1 training
+// throughput and process peak RSS on 10k, 1M and 10M samples, one epoch each,
+// in order and shuffled; takes about 15 minutes). FLOWCAST_ISA forces a kernel table.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +29,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean' },
     repeats: { type: 'string' },
     'no-torch': { type: 'boolean' },
+    scale: { type: 'boolean' },
   },
 });
 const repeats = Number(opts.repeats ?? 5);
@@ -118,6 +121,36 @@ function torchResults() {
     log(`PyTorch: not measured (${String(err.message).split('\n')[0]}); install Debian's python3-torch to compare`);
     return null;
   }
+}
+
+// Does throughput hold as the data grows (no per-epoch cost beyond the data)?
+async function scale() {
+  const spec = lstmSpec(10, 1, 100, true);
+  const rows = [];
+  for (const n of [10_000, 1_000_000, 10_000_000]) {
+    const x = data(n * 10, 5);
+    const y = data(n, 6, 0.5);
+    for (const shuffle of [false, true]) {
+      const m = new b.NativeModel(spec, 0);
+      m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
+      await m.fitEpoch(x.subarray(0, 20000), y.subarray(0, 2000), 2000, 100, false); // warm-up
+      const t0 = performance.now();
+      await m.fitEpoch(x, y, n, 100, shuffle);
+      const rate = n / ((performance.now() - t0) / 1000);
+      m.dispose();
+      const rssMb = process.resourceUsage().maxRSS / 1024;
+      rows.push({ samples: n, shuffle, samples_per_second: rate, peak_rss_mb: rssMb });
+      log(`W1 training, ${n.toLocaleString('en-US')} samples, ${shuffle ? 'shuffled' : 'in order'}: ` +
+        `${Math.round(rate).toLocaleString('en-US')} samples/s, process peak RSS so far ${rssMb.toFixed(0)} MB`);
+    }
+  }
+  return rows;
+}
+
+if (opts.scale) {
+  const rows = await scale();
+  if (opts.json) console.log(JSON.stringify({ date: new Date().toISOString(), isa: b.isa(), threads: b.threads(), rows }, null, 2));
+  process.exit(0);
 }
 
 const initialThreads = b.threads();
