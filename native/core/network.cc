@@ -83,52 +83,20 @@ void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda
   }
 }
 
+// Runs fn(b0, nb) over blocks of batch rows: one block per thread (rows in
+// multiples of 8, the micro-kernels' tile height), or all rows at once when
+// single-threaded or when `work` (multiply-adds per row) is too small to share.
 template <typename T>
-void Network<T>::gemm_packed(int M, int N, int K, const T* A, int lda, const T* packed, T beta, T* C, int ldc) {
+void Network<T>::for_row_blocks(int B, double work, const std::function<void(int, int)>& fn) {
   const int tasks = pool_ ? pool_->size() : 1;
-  if (tasks == 1 || N < 64 || (double)M * N * K < kParallelGemmWork) {
-    kern_.gemm_packed_b(M, 0, N, N, K, A, lda, packed, beta, C, ldc);
+  if (tasks == 1 || B < 16 || work * B < kParallelGemmWork) {
+    fn(0, B);
     return;
   }
-  // Column chunks in multiples of 32, as gemm_packed_b requires; about 4 per
-  // thread, claimed dynamically.
-  const int panels = (N + 31) / 32;
-  const int chunk = 32 * ((panels + 4 * tasks - 1) / (4 * tasks));
-  pool_->parallel_for((N + chunk - 1) / chunk, [&](int p) {
-    const int n0 = p * chunk;
-    kern_.gemm_packed_b(M, n0, std::min(N, n0 + chunk), N, K, A, lda, packed, beta, C, ldc);
-  });
-}
-
-// The pointwise LSTM steps, split by batch rows.
-template <typename T>
-void Network<T>::cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h) {
-  const int tasks = pool_ ? std::min(pool_->size(), B) : 1;
-  if (tasks <= 1 || (long)B * H < 4096) {
-    kern_.lstm_cell_forward(B, H, gates, c_prev, c, tanh_c, h);
-    return;
-  }
-  const int chunk = (B + tasks - 1) / tasks;
+  const int chunk = 8 * (((B + 7) / 8 + tasks - 1) / tasks);
   pool_->parallel_for((B + chunk - 1) / chunk, [&](int p) {
-    const int b0 = p * chunk, nb = std::min(chunk, B - b0);
-    const long o = (long)b0 * H;
-    kern_.lstm_cell_forward(nb, H, gates + 4 * o, c_prev + o, c + o, tanh_c + o, h + o);
-  });
-}
-
-template <typename T>
-void Network<T>::cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c, const T* dh, T* dc,
-                               T* dgates) {
-  const int tasks = pool_ ? std::min(pool_->size(), B) : 1;
-  if (tasks <= 1 || (long)B * H < 4096) {
-    kern_.lstm_cell_backward(B, H, gates, c_prev, tanh_c, dh, dc, dgates);
-    return;
-  }
-  const int chunk = (B + tasks - 1) / tasks;
-  pool_->parallel_for((B + chunk - 1) / chunk, [&](int p) {
-    const int b0 = p * chunk, nb = std::min(chunk, B - b0);
-    const long o = (long)b0 * H;
-    kern_.lstm_cell_backward(nb, H, gates + 4 * o, c_prev + o, tanh_c + o, dh + o, dc + o, dgates + 4 * o);
+    const int b0 = p * chunk;
+    fn(b0, std::min(chunk, B - b0));
   });
 }
 
@@ -251,13 +219,19 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
     T* z = Z + r * G;
     for (int j = 0; j < G; j++) z[j] += bi[j] + bh[j];
   }
-  for (int t = 0; t < TT; t++) {
-    T* Zt = Z + (long)t * B * G;
-    // Recurrent part: Z_t += h_{t-1} W_hh^T
-    gemm_packed(B, G, H, L.hs.data() + t * BH, H, L.r_t_packed.data(), T(1), Zt, G);
-    cell_forward(B, H, Zt, L.cs.data() + t * BH, L.cs.data() + (t + 1) * BH,
-                            L.tanh_c.data() + t * BH, L.hs.data() + (t + 1) * BH);
-  }
+  // The recurrence. Batch rows are independent, so each thread takes a block
+  // of rows through every time step: one parallel region per layer, not two
+  // per step.
+  for_row_blocks(B, (double)G * H * TT, [&](int b0, int nb) {
+    const long o = (long)b0 * H;
+    for (int t = 0; t < TT; t++) {
+      T* Zt = Z + (long)t * B * G + (long)b0 * G;
+      // Recurrent part: Z_t += h_{t-1} W_hh^T, then the gates and the cell.
+      kern_.gemm_packed_b(nb, 0, G, G, H, L.hs.data() + t * BH + o, H, L.r_t_packed.data(), T(1), Zt, G);
+      kern_.lstm_cell_forward(nb, H, Zt, L.cs.data() + t * BH + o, L.cs.data() + (t + 1) * BH + o,
+                              L.tanh_c.data() + t * BH + o, L.hs.data() + (t + 1) * BH + o);
+    }
+  });
 
   if (update_state && L.spec.stateful) {
     if (state_rows_ < B) {
@@ -390,15 +364,19 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
   std::fill(dc, dc + BH, T(0));
   kern_.pack_b(G, H, R, H, L.r_packed.data());
 
-  for (int t = TT - 1; t >= 0; t--) {
-    const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
-    for (long s = 0; s < BH; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
-    T* dZt = L.dgates.data() + (long)t * B * G;
-    cell_backward(B, H, L.gates.data() + (long)t * B * G, L.cs.data() + t * BH,
-                             L.tanh_c.data() + t * BH, dh, dc, dZt);
-    // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
-    if (t > 0) gemm_packed(B, H, G, dZt, G, L.r_packed.data(), T(0), dh_next, H);
-  }
+  // BPTT, t = T-1 .. 0, rows independent: one block of rows per thread.
+  for_row_blocks(B, (double)G * H * TT, [&](int b0, int nb) {
+    const long o = (long)b0 * H, n = (long)nb * H;
+    for (int t = TT - 1; t >= 0; t--) {
+      const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
+      for (long s = o; s < o + n; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
+      T* dZt = L.dgates.data() + (long)t * B * G + (long)b0 * G;
+      kern_.lstm_cell_backward(nb, H, L.gates.data() + (long)t * B * G + (long)b0 * G, L.cs.data() + t * BH + o,
+                               L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
+      // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
+      if (t > 0) kern_.gemm_packed_b(nb, 0, H, H, G, dZt, G, L.r_packed.data(), T(0), dh_next + o, H);
+    }
+  });
   const T* dZ = L.dgates.data();  // (T*B, 4H)
   const int rows = TT * B;
   gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);               // dW_ih += dZ^T X

@@ -23,6 +23,7 @@
 #define FLOWCAST_CORE_NETWORK_H
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "core/spec.h"
@@ -35,8 +36,9 @@ class ThreadPool;
 template <typename T>
 class Network {
  public:
-  // spec must have passed validate_spec. With threaded, GEMMs and pointwise
-  // steps split across the global thread pool (same results, see thread_pool.h).
+  // spec must have passed validate_spec. With threaded, the large GEMMs and
+  // the recurrence (by blocks of batch rows) split across the global thread
+  // pool, with the same results at any thread count (see thread_pool.h).
   Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool threaded = false);
 
   const NetworkSpec& spec() const { return spec_; }
@@ -104,10 +106,7 @@ class Network {
 
   void ensure_capacity(int B);
   void gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
-  // C = beta*C + A (M, K) · B for B pre-packed by pack_b(K, N).
-  void gemm_packed(int M, int N, int K, const T* A, int lda, const T* packed, T beta, T* C, int ldc);
-  void cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h);
-  void cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c, const T* dh, T* dc, T* dgates);
+  void for_row_blocks(int B, double work, const std::function<void(int, int)>& fn);
   void lstm_forward(int k, const T* x, bool update_state);
   void lstm_backward(int k, const T* x, T* dx);
   void dense_forward(int k, const T* x);
