@@ -13,8 +13,8 @@
 // setting. Every number is the median of the repeats.
 // Options: --json (one JSON object on stdout), --quick (fewer samples),
 // --repeats N, --no-torch, --scale (instead of the comparison: W1 training
-// throughput and process peak RSS on 10k, 1M and 10M samples, one epoch each,
-// in order and shuffled; takes about 15 minutes). FLOWCAST_ISA forces a kernel table.
+// throughput on 1M and 10M samples, in order and shuffled, against 10k-sample
+// epochs run just before and after; process peak RSS; about 20 minutes). FLOWCAST_ISA forces a kernel table.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
@@ -124,24 +124,35 @@ function torchResults() {
 }
 
 // Does throughput hold as the data grows (no per-epoch cost beyond the data)?
+// Each large epoch is bracketed by 10k-sample epochs on the same model and
+// compared with their mean, so drift in the shared machine's speed cancels.
 async function scale() {
   const spec = lstmSpec(10, 1, 100, true);
   const rows = [];
-  for (const n of [10_000, 1_000_000, 10_000_000]) {
-    const x = data(n * 10, 5);
-    const y = data(n, 6, 0.5);
+  const big = 10_000_000;
+  const x = data(big * 10, 5);
+  const y = data(big, 6, 0.5);
+  const epoch = async (m, n, shuffle) => {
+    const t0 = performance.now();
+    await m.fitEpoch(x.subarray(0, n * 10), y.subarray(0, n), n, 100, shuffle);
+    return n / ((performance.now() - t0) / 1000);
+  };
+  for (const n of [1_000_000, big]) {
     for (const shuffle of [false, true]) {
       const m = new b.NativeModel(spec, 0);
       m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
-      await m.fitEpoch(x.subarray(0, 20000), y.subarray(0, 2000), 2000, 100, false); // warm-up
-      const t0 = performance.now();
-      await m.fitEpoch(x, y, n, 100, shuffle);
-      const rate = n / ((performance.now() - t0) / 1000);
+      await epoch(m, 2000, false); // warm-up
+      const before = await epoch(m, 10_000, shuffle);
+      const rate = await epoch(m, n, shuffle);
+      const after = await epoch(m, 10_000, shuffle);
       m.dispose();
+      const ratio = rate / ((before + after) / 2);
       const rssMb = process.resourceUsage().maxRSS / 1024;
-      rows.push({ samples: n, shuffle, samples_per_second: rate, peak_rss_mb: rssMb });
-      log(`W1 training, ${n.toLocaleString('en-US')} samples, ${shuffle ? 'shuffled' : 'in order'}: ` +
-        `${Math.round(rate).toLocaleString('en-US')} samples/s, process peak RSS so far ${rssMb.toFixed(0)} MB`);
+      rows.push({ samples: n, shuffle, samples_per_second: rate, small_before: before, small_after: after, ratio, peak_rss_mb: rssMb });
+      log(`W1 training, ${n.toLocaleString('en-US')} samples ${shuffle ? 'shuffled' : 'in order'}: ` +
+        `${Math.round(rate).toLocaleString('en-US')} samples/s; 10k-sample epochs around it ` +
+        `${Math.round(before).toLocaleString('en-US')} and ${Math.round(after).toLocaleString('en-US')} ` +
+        `(ratio ${ratio.toFixed(3)}); process peak RSS ${rssMb.toFixed(0)} MB`);
     }
   }
   return rows;
