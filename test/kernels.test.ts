@@ -148,3 +148,23 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
   await busy;
   m.dispose();
 });
+
+t.test('predictSync (streaming steps) equals predict and carries state', async (t) => {
+  const sp = { ...spec(shapes[2]!), steps: 1 };
+  sp.layers = sp.layers.map((l) => (l.kind === 0 ? { ...l, stateful: true } : l));
+  const a = new b.NativeModel(sp, 9);
+  const c = new b.NativeModel(sp, 9);
+  const xs = new Float32Array(uniform(rng(5), 20, -1, 1));
+  const sync: number[] = [];
+  const async_: number[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    const one = xs.subarray(i, i + 1);
+    sync.push(a.predictSync(one, 1, 1)[0]!);
+    async_.push((await c.predict(one, 1, 1))[0]!);
+  }
+  t.same(sync, async_, 'same outputs step by step, bit for bit');
+  t.not(sync[5], a.predictSync(xs.subarray(5, 6), 1, 1)[0], 'state carried: the same input gives a new output later');
+  t.throws(() => a.predictSync(new Float32Array(2), 1, 1), { code: 'ERR_FLOWCAST_INVALID_ARG' });
+  a.dispose();
+  c.dispose();
+});

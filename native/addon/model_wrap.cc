@@ -358,12 +358,16 @@ Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
   return p;
 }
 
+bool ModelWrap::PredictArgs(const Napi::CallbackInfo& info, int64_t* n, int64_t* batch) {
+  Napi::Env env = info.Env();
+  return Usable(env) && GetPositive(env, info[1], "n", n) && GetPositive(env, info[2], "batchSize", batch) &&
+         CheckF32(env, info[0], "x", *n * net_->in_per_sample());
+}
+
 Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
   int64_t n = 0, batch = 0;
-  if (!GetPositive(env, info[1], "n", &n) || !GetPositive(env, info[2], "batchSize", &batch)) return env.Undefined();
-  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample())) return env.Undefined();
+  if (!PredictArgs(info, &n, &batch)) return env.Undefined();
   Napi::Float32Array out = Napi::Float32Array::New(env, n * net_->out_per_sample());
   cancel_.store(false);
   auto* w = new PredictWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(), n,
@@ -378,10 +382,8 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
 // Synchronous prediction for tiny inputs (a streaming step): no thread hop.
 Napi::Value ModelWrap::PredictSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env)) return env.Undefined();
   int64_t n = 0, batch = 0;
-  if (!GetPositive(env, info[1], "n", &n) || !GetPositive(env, info[2], "batchSize", &batch)) return env.Undefined();
-  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample())) return env.Undefined();
+  if (!PredictArgs(info, &n, &batch)) return env.Undefined();
   Napi::Float32Array out = Napi::Float32Array::New(env, n * net_->out_per_sample());
   fc_status st;
   try {

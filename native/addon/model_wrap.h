@@ -57,6 +57,8 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
  private:
   // Throws and returns false if disposed or busy.
   bool Usable(Napi::Env env);
+  // Reads (x, n, batchSize) of predict / predictSync; throws and returns false on bad input.
+  bool PredictArgs(const Napi::CallbackInfo& info, int64_t* n, int64_t* batch);
 
   Napi::Value Isa(const Napi::CallbackInfo& info);
   Napi::Value ParamCount(const Napi::CallbackInfo& info);
