@@ -24,6 +24,7 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
     L.in = in;
     if (L.spec.kind == LayerKind::kLstm) {
       L.w_t.assign((long)in * kLstmGates * L.spec.units, T(0));
+      L.bias_sum.assign(kLstmGates * L.spec.units, T(0));
       L.r_t.assign((long)L.spec.units * kLstmGates * L.spec.units, T(0));
       L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, kLstmGates * L.spec.units), T(0));
       L.r_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, L.spec.units), T(0));
@@ -138,6 +139,7 @@ void Network<T>::ensure_capacity(int B) {
     L.dy.assign(rows * H, T(0));
   }
   x_tm_.assign(TT * B * spec_.features, T(0));
+  ones_.assign(TT * B, T(1));
   dh_.assign((long)B * hmax, T(0));
   dh_next_.assign((long)B * hmax, T(0));
   dc_.assign((long)B * hmax, T(0));
@@ -212,13 +214,13 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
     L.packed_version = params_version_;
   }
 
-  // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh).
+  // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh),
+  // the bias added as the rank-1 product ones (T*B, 1) · b (1, 4H), so it
+  // runs in the kernels and threads too (1 * b is exact: same sums as a loop).
   T* Z = L.gates.data();
   gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
-  for (long r = 0; r < (long)TT * B; r++) {
-    T* z = Z + r * G;
-    for (int j = 0; j < G; j++) z[j] += bi[j] + bh[j];
-  }
+  for (int j = 0; j < G; j++) L.bias_sum[j] = bi[j] + bh[j];
+  gemm(false, false, TT * B, G, 1, ones_.data(), 1, L.bias_sum.data(), G, T(1), Z, G);
   // The recurrence. Batch rows are independent, so each thread takes a block
   // of rows through every time step: one parallel region per layer, not two
   // per step.
@@ -381,13 +383,9 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
   const int rows = TT * B;
   gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);               // dW_ih += dZ^T X
   gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
-  for (long r = 0; r < rows; r++) {
-    const T* z = dZ + r * G;
-    for (int j = 0; j < G; j++) {
-      dbi[j] += z[j];
-      dbh[j] += z[j];
-    }
-  }
+  // db_ih and db_hh += column sums of dZ, as ones (1, T*B) · dZ.
+  gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(1), dbi, G);
+  gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(1), dbh, G);
   if (dx) gemm(false, false, rows, I, G, dZ, G, W, I, T(0), dx, I);  // dX = dZ W_ih
 }
 

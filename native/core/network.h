@@ -96,6 +96,7 @@ class Network {
     // Dense: w_off = weight (O, I), bi_off = bias (O)
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
     std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
+    std::vector<T> bias_sum;                        // LSTM: b_ih + b_hh (4H)
     std::vector<T> r_t_packed, r_packed;           // W_hh^T and W_hh packed for the kernels (pack_b)
     uint64_t packed_version = ~uint64_t(0);         // params_version_ w_t / r_t_packed were built from
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
@@ -129,6 +130,7 @@ class Network {
   int batch_ = 0;     // B of the last forward
   int state_rows_ = 0;
   std::vector<T> x_tm_;   // (T, B, F)
+  std::vector<T> ones_;   // (T*B) ones: bias terms as rank-1 GEMMs
   std::vector<T> dh_, dh_next_, dc_;  // (B, H_max) scratch for BPTT
   std::vector<double> loss_scratch_;
 };
