@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernels/kernels.h"
 
 namespace fc {
 
@@ -34,12 +35,13 @@ struct Adam {
     step_count = 0;
   }
 
-  // Applies one update, split across `pool` (may be null) in fixed chunks;
-  // elementwise, so the result does not depend on the thread count. If any
-  // updated parameter or moment would be NaN or infinite, nothing is written
-  // (parameters, moments and the step count keep their values) and false is
-  // returned: a diverging step never corrupts the model.
-  bool step(float* params, const float* grads, long n, ThreadPool* pool = nullptr) {
+  // Applies one update with the kernel table's adam_check / adam_apply,
+  // split across `pool` (may be null) in fixed chunks; elementwise, so the
+  // result does not depend on the thread count. If any updated parameter or
+  // moment would be NaN or infinite, nothing is written (parameters, moments
+  // and the step count keep their values) and false is returned: a diverging
+  // step never corrupts the model.
+  bool step(const KernelTable<float>& k, float* params, const float* grads, long n, ThreadPool* pool = nullptr) {
     const double t = (double)(step_count + 1);
     const float alpha = (float)(learning_rate * std::sqrt(1.0 - std::pow(beta2, t)) /
                                 (1.0 - std::pow(beta1, t)));
@@ -53,30 +55,15 @@ struct Adam {
       else
         for (int c = 0; c < chunks; c++) fn(c);
     };
-    // Pass 1: check (x - x == 0 exactly when x is finite; no early exit, so
-    // the loop vectorizes). Pass 2: write. Both compute the same expressions.
     run([&](int c) {
-      const long lo = c * kChunk, hi = std::min(n, lo + kChunk);
-      int b = 0;
-      for (long i = lo; i < hi; i++) {
-        const float g = grads[i];
-        const float mi = b1 * m[i] + (1.0f - b1) * g;
-        const float vi = b2 * v[i] + (1.0f - b2) * g * g;
-        const float p = params[i] - alpha * mi / (std::sqrt(vi) + eps);
-        b |= !(p - p == 0.0f) | !(vi - vi == 0.0f);
-      }
-      bad[c] = (char)b;
+      const long lo = c * kChunk, len = std::min(n, lo + kChunk) - lo;
+      bad[c] = (char)k.adam_check(len, params + lo, grads + lo, m.data() + lo, v.data() + lo, alpha, b1, b2, eps);
     });
     for (char b : bad)
       if (b) return false;
     run([&](int c) {
-      const long lo = c * kChunk, hi = std::min(n, lo + kChunk);
-      for (long i = lo; i < hi; i++) {
-        const float g = grads[i];
-        m[i] = b1 * m[i] + (1.0f - b1) * g;
-        v[i] = b2 * v[i] + (1.0f - b2) * g * g;
-        params[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
-      }
+      const long lo = c * kChunk, len = std::min(n, lo + kChunk) - lo;
+      k.adam_apply(len, params + lo, grads + lo, m.data() + lo, v.data() + lo, alpha, b1, b2, eps);
     });
     step_count++;
     return true;

@@ -36,7 +36,7 @@ fc_status train_epoch(Network<float>& net, Adam& opt, const float* x, const floa
     if (finite) {
       net.zero_grads();
       net.backward();
-      finite = opt.step(net.params(), net.grads(), net.num_params(), net.pool());
+      finite = opt.step(net.kernels(), net.params(), net.grads(), net.num_params(), net.pool());
     }
     if (!finite) {
       result->loss = seen ? weighted / seen : 0.0;

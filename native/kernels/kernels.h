@@ -51,6 +51,14 @@ struct KernelTable {
   void (*lstm_cell_backward)(int B, int H, const T* gates, const T* c_prev,
                              const T* tanh_c, const T* dh, T* dc, T* dgates);
 
+  // Adam (Keras form, see core/optimizer.h) over n elements:
+  //   m' = b1 m + (1-b1) g,  v' = b2 v + (1-b2) g^2,  p' = p - alpha m' / (sqrt(v') + eps)
+  // adam_check computes p' and v' without writing and returns 1 if any is
+  // NaN or infinite (else 0); adam_apply writes m', v', p'. Both evaluate the
+  // same expressions, so a step that passes the check writes finite values.
+  int (*adam_check)(long n, const T* params, const T* grads, const T* m, const T* v, T alpha, T b1, T b2, T eps);
+  void (*adam_apply)(long n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T b2, T eps);
+
   // Benchmark only: `iterations` rounds of independent multiply-adds on
   // registers (the machine's peak for this instruction set); returns a
   // checksum so the work cannot be optimized away. fma_flops_per_iteration

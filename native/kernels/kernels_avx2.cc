@@ -380,6 +380,43 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
   }
 }
 
+// Adam over the parameter buffer, 8 lanes at a time (see kernels.h).
+static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
+                      float b1, float b2, float eps) {
+  const __m256 vb1 = _mm256_set1_ps(b1), vb2 = _mm256_set1_ps(b2), c1 = _mm256_set1_ps(1.0f - b1),
+               c2 = _mm256_set1_ps(1.0f - b2), va = _mm256_set1_ps(alpha), ve = _mm256_set1_ps(eps);
+  __m256 bad = _mm256_setzero_ps();
+  for (long i = 0; i < n; i += 8) {
+    const __m256i k = tail_mask((int)(n - i < 8 ? n - i : 8));
+    const __m256 g = load(k, grads + i);
+    const __m256 mi = _mm256_fmadd_ps(vb1, load(k, m + i), _mm256_mul_ps(c1, g));
+    const __m256 vi = _mm256_fmadd_ps(vb2, load(k, v + i), _mm256_mul_ps(_mm256_mul_ps(c2, g), g));
+    const __m256 p = _mm256_sub_ps(load(k, params + i),
+                                   _mm256_div_ps(_mm256_mul_ps(va, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve)));
+    // x - x == 0 exactly when x is finite; masked-off lanes are 0 - 0 == 0.
+    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_sub_ps(p, p), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_sub_ps(vi, vi), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+  }
+  return _mm256_movemask_ps(bad) != 0;
+}
+
+static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
+                       float eps) {
+  const __m256 vb1 = _mm256_set1_ps(b1), vb2 = _mm256_set1_ps(b2), c1 = _mm256_set1_ps(1.0f - b1),
+               c2 = _mm256_set1_ps(1.0f - b2), va = _mm256_set1_ps(alpha), ve = _mm256_set1_ps(eps);
+  for (long i = 0; i < n; i += 8) {
+    const __m256i k = tail_mask((int)(n - i < 8 ? n - i : 8));
+    const __m256 g = load(k, grads + i);
+    const __m256 mi = _mm256_fmadd_ps(vb1, load(k, m + i), _mm256_mul_ps(c1, g));
+    const __m256 vi = _mm256_fmadd_ps(vb2, load(k, v + i), _mm256_mul_ps(_mm256_mul_ps(c2, g), g));
+    const __m256 p = _mm256_sub_ps(load(k, params + i),
+                                   _mm256_div_ps(_mm256_mul_ps(va, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve)));
+    store(m + i, k, mi);
+    store(v + i, k, vi);
+    store(params + i, k, p);
+  }
+}
+
 // 12 independent FMA chains of 8 lanes: enough to cover FMA latency on two ports.
 static double fma_loop(long iterations) {
   __m256 acc[12];
@@ -395,8 +432,8 @@ static double fma_loop(long iterations) {
 }  // namespace
 
 extern "C" const fc::KernelTable<float>* fc_kernels_avx2() {
-  static const fc::KernelTable<float> table = {"avx2",          &gemm,          &packed_b_size,
-                                               &pack_b,         &gemm_packed_b, &lstm_cell_forward,
-                                               &lstm_cell_backward, &fma_loop,  12 * 8 * 2};
+  static const fc::KernelTable<float> table = {
+      "avx2",            &gemm,       &packed_b_size, &pack_b,   &gemm_packed_b, &lstm_cell_forward,
+      &lstm_cell_backward, &adam_check, &adam_apply,    &fma_loop, 12 * 8 * 2};
   return &table;
 }

@@ -428,6 +428,43 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
   }
 }
 
+// Adam over the parameter buffer, 16 lanes at a time (see kernels.h).
+static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
+                      float b1, float b2, float eps) {
+  const __m512 vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2), c1 = _mm512_set1_ps(1.0f - b1),
+               c2 = _mm512_set1_ps(1.0f - b2), va = _mm512_set1_ps(alpha), ve = _mm512_set1_ps(eps);
+  __mmask16 bad = 0;
+  for (long i = 0; i < n; i += 16) {
+    const __mmask16 k = tail_mask((int)(n - i < 16 ? n - i : 16));
+    const __m512 g = _mm512_maskz_loadu_ps(k, grads + i);
+    const __m512 mi = _mm512_fmadd_ps(vb1, _mm512_maskz_loadu_ps(k, m + i), _mm512_mul_ps(c1, g));
+    const __m512 vi = _mm512_fmadd_ps(vb2, _mm512_maskz_loadu_ps(k, v + i), _mm512_mul_ps(_mm512_mul_ps(c2, g), g));
+    const __m512 p = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, params + i),
+                                   _mm512_div_ps(_mm512_mul_ps(va, mi), _mm512_add_ps(_mm512_sqrt_ps(vi), ve)));
+    // x - x == 0 exactly when x is finite (ordered compare: NaN fails).
+    bad |= _mm512_mask_cmp_ps_mask(k, _mm512_sub_ps(p, p), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    bad |= _mm512_mask_cmp_ps_mask(k, _mm512_sub_ps(vi, vi), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+  }
+  return bad != 0;
+}
+
+static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
+                       float eps) {
+  const __m512 vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2), c1 = _mm512_set1_ps(1.0f - b1),
+               c2 = _mm512_set1_ps(1.0f - b2), va = _mm512_set1_ps(alpha), ve = _mm512_set1_ps(eps);
+  for (long i = 0; i < n; i += 16) {
+    const __mmask16 k = tail_mask((int)(n - i < 16 ? n - i : 16));
+    const __m512 g = _mm512_maskz_loadu_ps(k, grads + i);
+    const __m512 mi = _mm512_fmadd_ps(vb1, _mm512_maskz_loadu_ps(k, m + i), _mm512_mul_ps(c1, g));
+    const __m512 vi = _mm512_fmadd_ps(vb2, _mm512_maskz_loadu_ps(k, v + i), _mm512_mul_ps(_mm512_mul_ps(c2, g), g));
+    const __m512 p = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, params + i),
+                                   _mm512_div_ps(_mm512_mul_ps(va, mi), _mm512_add_ps(_mm512_sqrt_ps(vi), ve)));
+    _mm512_mask_storeu_ps(m + i, k, mi);
+    _mm512_mask_storeu_ps(v + i, k, vi);
+    _mm512_mask_storeu_ps(params + i, k, p);
+  }
+}
+
 // 12 independent FMA chains of 16 lanes: enough to cover FMA latency on two ports.
 static double fma_loop(long iterations) {
   __m512 acc[12];
@@ -443,8 +480,8 @@ static double fma_loop(long iterations) {
 }  // namespace
 
 extern "C" const fc::KernelTable<float>* fc_kernels_avx512() {
-  static const fc::KernelTable<float> table = {"avx512",          &gemm,          &packed_b_size,
-                                               &pack_b,           &gemm_packed_b, &lstm_cell_forward,
-                                               &lstm_cell_backward, &fma_loop,    12 * 16 * 2};
+  static const fc::KernelTable<float> table = {
+      "avx512",          &gemm,       &packed_b_size, &pack_b,   &gemm_packed_b, &lstm_cell_forward,
+      &lstm_cell_backward, &adam_check, &adam_apply,    &fma_loop, 12 * 16 * 2};
   return &table;
 }

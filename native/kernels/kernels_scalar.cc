@@ -14,6 +14,8 @@ const KernelTable<float>& scalar_kernels_f32() {
       &ref::gemm_packed_b<float>,
       &ref::lstm_cell_forward<float>,
       &ref::lstm_cell_backward<float>,
+      &ref::adam_check<float>,
+      &ref::adam_apply<float>,
       &ref::fma_loop<float>,
       8 * 2,
   };
@@ -29,6 +31,8 @@ const KernelTable<double>& scalar_kernels_f64() {
       &ref::gemm_packed_b<double>,
       &ref::lstm_cell_forward<double>,
       &ref::lstm_cell_backward<double>,
+      &ref::adam_check<double>,
+      &ref::adam_apply<double>,
       &ref::fma_loop<double>,
       8 * 2,
   };

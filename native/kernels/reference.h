@@ -126,6 +126,31 @@ void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* 
   }
 }
 
+// x - x is exactly 0 for finite x and NaN otherwise: a branch-free test
+// the compiler can vectorize (std::isfinite may not be).
+template <typename T>
+int adam_check(long n, const T* params, const T* grads, const T* m, const T* v, T alpha, T b1, T b2, T eps) {
+  int bad = 0;
+  for (long i = 0; i < n; i++) {
+    const T g = grads[i];
+    const T mi = b1 * m[i] + (T(1) - b1) * g;
+    const T vi = b2 * v[i] + (T(1) - b2) * g * g;
+    const T p = params[i] - alpha * mi / (std::sqrt(vi) + eps);
+    bad |= !(p - p == T(0)) | !(vi - vi == T(0));
+  }
+  return bad;
+}
+
+template <typename T>
+void adam_apply(long n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T b2, T eps) {
+  for (long i = 0; i < n; i++) {
+    const T g = grads[i];
+    m[i] = b1 * m[i] + (T(1) - b1) * g;
+    v[i] = b2 * v[i] + (T(1) - b2) * g * g;
+    params[i] -= alpha * m[i] / (std::sqrt(v[i]) + eps);
+  }
+}
+
 // Scalar multiply-add chains (the compiler may vectorize them; the scalar
 // table's "peak" is only a reference point for its own throughput).
 template <typename T>

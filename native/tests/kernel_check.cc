@@ -5,7 +5,8 @@
 // Oracle: kernels_scalar.cc. Tolerances: GEMM |d| <= 1e-6 K + 1e-5 |ref|
 // (float32 sums of K products in another order, with FMA); LSTM pointwise
 // |d| <= 2e-6 + 1e-5 |ref| (sigmoid/tanh approximations within 1e-7);
-// activations over [-20, 20] within 2e-7 of double precision.
+// activations over [-20, 20] within 2e-7 of double precision; Adam within
+// float rounding of the reference, and non-finite updates always flagged.
 // Prints one line per failure and a closing "N passed, M failed".
 #include <cmath>
 #include <cstdio>
@@ -125,6 +126,40 @@ void check_lstm(const fc::KernelTable<float>& k, const fc::KernelTable<float>& r
   }
 }
 
+void check_adam(const fc::KernelTable<float>& k, const fc::KernelTable<float>& ref) {
+  Lcg rng(13);
+  for (long n : {1L, 15L, 16L, 17L, 1000L, 4099L}) {
+    std::vector<float> p(n), g(n), m(n), v(n);
+    for (long i = 0; i < n; i++) {
+      p[i] = rng.next(-1, 1);
+      g[i] = rng.next(-1e-3f, 1e-3f);
+      m[i] = rng.next(-1e-3f, 1e-3f);
+      v[i] = rng.next(0, 1e-6f);
+    }
+    const float alpha = 3e-3f, b1 = 0.9f, b2 = 0.999f, eps = 1e-7f;
+    std::vector<float> p1 = p, m1 = m, v1 = v, p2 = p, m2 = m, v2 = v;
+    const int c1 = k.adam_check(n, p.data(), g.data(), m.data(), v.data(), alpha, b1, b2, eps);
+    const int c2 = ref.adam_check(n, p.data(), g.data(), m.data(), v.data(), alpha, b1, b2, eps);
+    k.adam_apply(n, p1.data(), g.data(), m1.data(), v1.data(), alpha, b1, b2, eps);
+    ref.adam_apply(n, p2.data(), g.data(), m2.data(), v2.data(), alpha, b1, b2, eps);
+    double w1, w2, w3;
+    // Parameters move by up to alpha; FMA contraction changes m and v in the last bit.
+    const bool ok = c1 == 0 && c2 == 0 && close(p1, p2, 1e-6, 1e-6, &w1) & close(m1, m2, 1e-9, 1e-6, &w2) &
+                    close(v1, v2, 1e-12, 1e-6, &w3);
+    char what[160];
+    std::snprintf(what, sizeof what, "adam n=%ld: max |d| params %.3g, m %.3g, v %.3g", n, w1, w2, w3);
+    check(ok, k.isa, what);
+    // A non-finite update is reported, wherever it is (including the tail).
+    std::vector<float> gbad = g;
+    gbad[n - 1] = INFINITY;
+    std::snprintf(what, sizeof what, "adam_check n=%ld flags an infinite gradient in the last element", n);
+    check(k.adam_check(n, p.data(), gbad.data(), m.data(), v.data(), alpha, b1, b2, eps) == 1, k.isa, what);
+    gbad[n - 1] = NAN;
+    std::snprintf(what, sizeof what, "adam_check n=%ld flags a NaN gradient", n);
+    check(k.adam_check(n, p.data(), gbad.data(), m.data(), v.data(), alpha, b1, b2, eps) == 1, k.isa, what);
+  }
+}
+
 void check_activations(const fc::KernelTable<float>& k) {
   const int H = 1000, rows = 40;
   std::vector<float> z(4 * H), cp(H, 0.0f), c(H), t(H), h(H);
@@ -157,6 +192,7 @@ int main() {
     if (k == nullptr) continue;
     tables++;
     check_activations(*k);
+    check_adam(*k, ref);  // for the scalar table itself: the non-finite flags
     if (k == &ref) continue;
     check_gemm(*k, ref);
     check_lstm(*k, ref);
