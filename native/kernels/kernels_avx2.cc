@@ -381,39 +381,42 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
 }
 
 // Adam over the parameter buffer, 8 lanes at a time (see kernels.h).
+struct AdamStep {
+  __m256 m, v, p;  // the updated moments and parameters of 8 lanes
+};
+
+static inline AdamStep adam_lanes(__m256i k, const float* params, const float* grads, const float* m, const float* v,
+                                  float alpha, float b1, float b2, float eps) {
+  const __m256 g = load(k, grads);
+  AdamStep s;
+  s.m = _mm256_fmadd_ps(_mm256_set1_ps(b1), load(k, m), _mm256_mul_ps(_mm256_set1_ps(1.0f - b1), g));
+  s.v = _mm256_fmadd_ps(_mm256_set1_ps(b2), load(k, v), _mm256_mul_ps(_mm256_mul_ps(_mm256_set1_ps(1.0f - b2), g), g));
+  s.p = _mm256_sub_ps(load(k, params), _mm256_div_ps(_mm256_mul_ps(_mm256_set1_ps(alpha), s.m),
+                                                     _mm256_add_ps(_mm256_sqrt_ps(s.v), _mm256_set1_ps(eps))));
+  return s;
+}
+
 static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
                       float b1, float b2, float eps) {
-  const __m256 vb1 = _mm256_set1_ps(b1), vb2 = _mm256_set1_ps(b2), c1 = _mm256_set1_ps(1.0f - b1),
-               c2 = _mm256_set1_ps(1.0f - b2), va = _mm256_set1_ps(alpha), ve = _mm256_set1_ps(eps);
   __m256 bad = _mm256_setzero_ps();
   for (long i = 0; i < n; i += 8) {
     const __m256i k = tail_mask((int)(n - i < 8 ? n - i : 8));
-    const __m256 g = load(k, grads + i);
-    const __m256 mi = _mm256_fmadd_ps(vb1, load(k, m + i), _mm256_mul_ps(c1, g));
-    const __m256 vi = _mm256_fmadd_ps(vb2, load(k, v + i), _mm256_mul_ps(_mm256_mul_ps(c2, g), g));
-    const __m256 p = _mm256_sub_ps(load(k, params + i),
-                                   _mm256_div_ps(_mm256_mul_ps(va, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve)));
+    const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     // x - x == 0 exactly when x is finite; masked-off lanes are 0 - 0 == 0.
-    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_sub_ps(p, p), _mm256_setzero_ps(), _CMP_NEQ_UQ));
-    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_sub_ps(vi, vi), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_sub_ps(s.p, s.p), _mm256_setzero_ps(), _CMP_NEQ_UQ));
+    bad = _mm256_or_ps(bad, _mm256_cmp_ps(_mm256_sub_ps(s.v, s.v), _mm256_setzero_ps(), _CMP_NEQ_UQ));
   }
   return _mm256_movemask_ps(bad) != 0;
 }
 
 static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
                        float eps) {
-  const __m256 vb1 = _mm256_set1_ps(b1), vb2 = _mm256_set1_ps(b2), c1 = _mm256_set1_ps(1.0f - b1),
-               c2 = _mm256_set1_ps(1.0f - b2), va = _mm256_set1_ps(alpha), ve = _mm256_set1_ps(eps);
   for (long i = 0; i < n; i += 8) {
     const __m256i k = tail_mask((int)(n - i < 8 ? n - i : 8));
-    const __m256 g = load(k, grads + i);
-    const __m256 mi = _mm256_fmadd_ps(vb1, load(k, m + i), _mm256_mul_ps(c1, g));
-    const __m256 vi = _mm256_fmadd_ps(vb2, load(k, v + i), _mm256_mul_ps(_mm256_mul_ps(c2, g), g));
-    const __m256 p = _mm256_sub_ps(load(k, params + i),
-                                   _mm256_div_ps(_mm256_mul_ps(va, mi), _mm256_add_ps(_mm256_sqrt_ps(vi), ve)));
-    store(m + i, k, mi);
-    store(v + i, k, vi);
-    store(params + i, k, p);
+    const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
+    store(m + i, k, s.m);
+    store(v + i, k, s.v);
+    store(params + i, k, s.p);
   }
 }
 

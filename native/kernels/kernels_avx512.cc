@@ -429,39 +429,44 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
 }
 
 // Adam over the parameter buffer, 16 lanes at a time (see kernels.h).
+struct AdamStep {
+  __m512 m, v, p;  // the updated moments and parameters of 16 lanes
+};
+
+static inline AdamStep adam_lanes(__mmask16 k, const float* params, const float* grads, const float* m, const float* v,
+                                  float alpha, float b1, float b2, float eps) {
+  const __m512 g = _mm512_maskz_loadu_ps(k, grads);
+  AdamStep s;
+  s.m = _mm512_fmadd_ps(_mm512_set1_ps(b1), _mm512_maskz_loadu_ps(k, m), _mm512_mul_ps(_mm512_set1_ps(1.0f - b1), g));
+  s.v = _mm512_fmadd_ps(_mm512_set1_ps(b2), _mm512_maskz_loadu_ps(k, v),
+                        _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(1.0f - b2), g), g));
+  s.p = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, params),
+                      _mm512_div_ps(_mm512_mul_ps(_mm512_set1_ps(alpha), s.m),
+                                    _mm512_add_ps(_mm512_sqrt_ps(s.v), _mm512_set1_ps(eps))));
+  return s;
+}
+
 static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
                       float b1, float b2, float eps) {
-  const __m512 vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2), c1 = _mm512_set1_ps(1.0f - b1),
-               c2 = _mm512_set1_ps(1.0f - b2), va = _mm512_set1_ps(alpha), ve = _mm512_set1_ps(eps);
   __mmask16 bad = 0;
   for (long i = 0; i < n; i += 16) {
     const __mmask16 k = tail_mask((int)(n - i < 16 ? n - i : 16));
-    const __m512 g = _mm512_maskz_loadu_ps(k, grads + i);
-    const __m512 mi = _mm512_fmadd_ps(vb1, _mm512_maskz_loadu_ps(k, m + i), _mm512_mul_ps(c1, g));
-    const __m512 vi = _mm512_fmadd_ps(vb2, _mm512_maskz_loadu_ps(k, v + i), _mm512_mul_ps(_mm512_mul_ps(c2, g), g));
-    const __m512 p = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, params + i),
-                                   _mm512_div_ps(_mm512_mul_ps(va, mi), _mm512_add_ps(_mm512_sqrt_ps(vi), ve)));
-    // x - x == 0 exactly when x is finite (ordered compare: NaN fails).
-    bad |= _mm512_mask_cmp_ps_mask(k, _mm512_sub_ps(p, p), _mm512_setzero_ps(), _CMP_NEQ_UQ);
-    bad |= _mm512_mask_cmp_ps_mask(k, _mm512_sub_ps(vi, vi), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
+    // x - x == 0 exactly when x is finite (unordered compare: NaN counts as bad).
+    bad |= _mm512_mask_cmp_ps_mask(k, _mm512_sub_ps(s.p, s.p), _mm512_setzero_ps(), _CMP_NEQ_UQ);
+    bad |= _mm512_mask_cmp_ps_mask(k, _mm512_sub_ps(s.v, s.v), _mm512_setzero_ps(), _CMP_NEQ_UQ);
   }
   return bad != 0;
 }
 
 static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
                        float eps) {
-  const __m512 vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2), c1 = _mm512_set1_ps(1.0f - b1),
-               c2 = _mm512_set1_ps(1.0f - b2), va = _mm512_set1_ps(alpha), ve = _mm512_set1_ps(eps);
   for (long i = 0; i < n; i += 16) {
     const __mmask16 k = tail_mask((int)(n - i < 16 ? n - i : 16));
-    const __m512 g = _mm512_maskz_loadu_ps(k, grads + i);
-    const __m512 mi = _mm512_fmadd_ps(vb1, _mm512_maskz_loadu_ps(k, m + i), _mm512_mul_ps(c1, g));
-    const __m512 vi = _mm512_fmadd_ps(vb2, _mm512_maskz_loadu_ps(k, v + i), _mm512_mul_ps(_mm512_mul_ps(c2, g), g));
-    const __m512 p = _mm512_sub_ps(_mm512_maskz_loadu_ps(k, params + i),
-                                   _mm512_div_ps(_mm512_mul_ps(va, mi), _mm512_add_ps(_mm512_sqrt_ps(vi), ve)));
-    _mm512_mask_storeu_ps(m + i, k, mi);
-    _mm512_mask_storeu_ps(v + i, k, vi);
-    _mm512_mask_storeu_ps(params + i, k, p);
+    const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
+    _mm512_mask_storeu_ps(m + i, k, s.m);
+    _mm512_mask_storeu_ps(v + i, k, s.v);
+    _mm512_mask_storeu_ps(params + i, k, s.p);
   }
 }
 

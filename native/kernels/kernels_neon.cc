@@ -216,19 +216,28 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
 
 // Adam over the parameter buffer, 4 lanes at a time (see kernels.h); the
 // tail goes through zero-padded buffers (0 - 0 == 0 passes the check).
+struct AdamStep {
+  float32x4_t m, v, p;  // the updated moments and parameters of 4 lanes
+};
+
+static inline AdamStep adam_lanes(int c, const float* params, const float* grads, const float* m, const float* v,
+                                  float alpha, float b1, float b2, float eps) {
+  const float32x4_t g = load_n(grads, c);
+  AdamStep s;
+  s.m = vfmaq_f32(vmulq_n_f32(g, 1.0f - b1), load_n(m, c), vdupq_n_f32(b1));
+  s.v = vfmaq_f32(vmulq_f32(vmulq_n_f32(g, 1.0f - b2), g), load_n(v, c), vdupq_n_f32(b2));
+  s.p = vsubq_f32(load_n(params, c), vdivq_f32(vmulq_n_f32(s.m, alpha), vaddq_f32(vsqrtq_f32(s.v), vdupq_n_f32(eps))));
+  return s;
+}
+
 static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
                       float b1, float b2, float eps) {
   uint32x4_t bad = vdupq_n_u32(0);
   for (long i = 0; i < n; i += 4) {
-    const int c = (int)(n - i < 4 ? n - i : 4);
-    const float32x4_t g = load_n(grads + i, c);
-    const float32x4_t mi = vfmaq_f32(vmulq_n_f32(g, 1.0f - b1), load_n(m + i, c), vdupq_n_f32(b1));
-    const float32x4_t vi = vfmaq_f32(vmulq_f32(vmulq_n_f32(g, 1.0f - b2), g), load_n(v + i, c), vdupq_n_f32(b2));
-    const float32x4_t p =
-        vsubq_f32(load_n(params + i, c), vdivq_f32(vmulq_n_f32(mi, alpha), vaddq_f32(vsqrtq_f32(vi), vdupq_n_f32(eps))));
+    const AdamStep s = adam_lanes((int)(n - i < 4 ? n - i : 4), params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     // x - x == 0 exactly when x is finite.
-    bad = vorrq_u32(bad, vmvnq_u32(vceqq_f32(vsubq_f32(p, p), vdupq_n_f32(0.0f))));
-    bad = vorrq_u32(bad, vmvnq_u32(vceqq_f32(vsubq_f32(vi, vi), vdupq_n_f32(0.0f))));
+    bad = vorrq_u32(bad, vmvnq_u32(vceqq_f32(vsubq_f32(s.p, s.p), vdupq_n_f32(0.0f))));
+    bad = vorrq_u32(bad, vmvnq_u32(vceqq_f32(vsubq_f32(s.v, s.v), vdupq_n_f32(0.0f))));
   }
   return vmaxvq_u32(bad) != 0;
 }
@@ -237,14 +246,10 @@ static void adam_apply(long n, float* params, const float* grads, float* m, floa
                        float eps) {
   for (long i = 0; i < n; i += 4) {
     const int c = (int)(n - i < 4 ? n - i : 4);
-    const float32x4_t g = load_n(grads + i, c);
-    const float32x4_t mi = vfmaq_f32(vmulq_n_f32(g, 1.0f - b1), load_n(m + i, c), vdupq_n_f32(b1));
-    const float32x4_t vi = vfmaq_f32(vmulq_f32(vmulq_n_f32(g, 1.0f - b2), g), load_n(v + i, c), vdupq_n_f32(b2));
-    const float32x4_t p =
-        vsubq_f32(load_n(params + i, c), vdivq_f32(vmulq_n_f32(mi, alpha), vaddq_f32(vsqrtq_f32(vi), vdupq_n_f32(eps))));
-    store_n(m + i, mi, c);
-    store_n(v + i, vi, c);
-    store_n(params + i, p, c);
+    const AdamStep s = adam_lanes(c, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
+    store_n(m + i, s.m, c);
+    store_n(v + i, s.v, c);
+    store_n(params + i, s.p, c);
   }
 }
 
