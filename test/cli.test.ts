@@ -102,6 +102,8 @@ t.test('bad CLI input: clear messages, exit code 1', async (t) => {
   t.match(noData.stderr, /Expected a file for --data but received nothing/);
   const badEpochs = await flowcast(['demo', '--epochs', '0', '--data', fixture]);
   t.match(badEpochs.stderr, /Expected positive integer for --epochs but received "0"/);
+  const badSeed = await flowcast(['demo', '--seed', '1.5', '--data', fixture]);
+  t.match(badSeed.stderr, /Expected non-negative integer for --seed but received "1.5"/);
   const badRange = await flowcast(['demo', '--train', '2017-01-01', '--data', fixture]);
   t.match(badRange.stderr, /Expected START,END .* for --train but received "2017-01-01"/);
   const missingCol = await flowcast(['train', '--data', fixture, '--out', 'x', '--column', 'Price']);

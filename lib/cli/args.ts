@@ -21,6 +21,13 @@ export function parseIntOption(name: string, value: string | undefined, fallback
   return n;
 }
 
+export function parseSeedOption(name: string, value: string | undefined): number {
+  if (value === undefined) return 0;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(name, `Expected non-negative integer for ${name} but received "${value}"`);
+  return n;
+}
+
 export function parseNumberOption(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);

@@ -16,7 +16,7 @@ import { loadModel } from '../model/io.js';
 import type { DenseActivation } from '../model/layers.js';
 import { packageRoot } from '../native.js';
 import { oneOf } from '../validate.js';
-import { isoMinute, parseIntOption, parseNumberOption, parseRange, readTable } from './args.js';
+import { isoMinute, parseIntOption, parseNumberOption, parseRange, parseSeedOption, readTable } from './args.js';
 import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
 
 export const BOOK_DATA = join(packageRoot, 'data', 'btcusd_bitfinex_1min_2017H1.csv.gz');
@@ -121,7 +121,7 @@ async function demo(argv: string[]): Promise<void> {
     epochs: parseIntOption('--epochs', values.epochs, 10),
     batchSize: 100,
     learningRate: 0.001,
-    seed: values.seed === undefined ? 0 : Number(values.seed),
+    seed: parseSeedOption('--seed', values.seed),
     progress: !values.quiet,
     save: values.save,
   };
@@ -172,7 +172,7 @@ async function train(argv: string[]): Promise<void> {
     epochs: parseIntOption('--epochs', values.epochs, 10),
     batchSize: parseIntOption('--batch-size', values['batch-size'], 100),
     learningRate: parseNumberOption('--learning-rate', values['learning-rate'], 0.001),
-    seed: values.seed === undefined ? 0 : Number(values.seed),
+    seed: parseSeedOption('--seed', values.seed),
     progress: !values.quiet,
     save: values.out,
   };

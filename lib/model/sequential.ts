@@ -325,10 +325,16 @@ export class Sequential {
    * @throws InvalidArgumentError on bad input; BusyError if the model is in use
    */
   async predict(x: Tensor, options: PredictOptions = {}): Promise<Tensor> {
-    const native = this.#usable();
+    this.#usable();
     plainObject('options', options);
     const n = this.#checkX('x', x);
     const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    return this.#predictChecked(x, n, batchSize);
+  }
+
+  /** predict() after validation (evaluate() validates x and y once). */
+  async #predictChecked(x: Tensor, n: number, batchSize: number): Promise<Tensor> {
+    const native = this.#usable();
     this.#busy = 'predict()';
     try {
       const data = await native.predict(x.data, n, batchSize);
@@ -346,9 +352,11 @@ export class Sequential {
    */
   async evaluate(x: Tensor, y: Tensor, options: PredictOptions = {}): Promise<Evaluation> {
     this.#usable();
+    plainObject('options', options);
     const n = this.#checkX('x', x);
     this.#checkY('y', y, n);
-    const pred = await this.predict(x, options);
+    const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    const pred = await this.#predictChecked(x, n, batchSize);
     let se = 0;
     let ae = 0;
     for (let i = 0; i < pred.data.length; i++) {

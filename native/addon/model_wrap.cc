@@ -99,10 +99,12 @@ class FitEpochWorker : public ModelWorker<Napi::AsyncProgressQueueWorker<fc::Bat
   }
 
   void Execute(const ExecutionProgress& progress) override {
+    // Without a JS callback, nothing is queued per batch.
+    fc::ProgressFn send;
+    if (!progress_.IsEmpty()) send = [&](const fc::BatchProgress& p) { progress.Send(&p, 1); };
     Guard([&] {
       return fc::train_epoch(model_->net(), model_->adam(), x_, y_, n_, batch_, shuffle_, model_->rng(),
-                             &model_->cancel_flag(),
-                             [&](const fc::BatchProgress& p) { progress.Send(&p, 1); }, &result_);
+                             &model_->cancel_flag(), send, &result_);
     });
   }
 
@@ -306,7 +308,9 @@ Napi::Value ModelWrap::GetParams(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
   Napi::Float32Array out = Napi::Float32Array::New(env, net_->num_params());
-  std::memcpy(out.Data(), net_->params(), sizeof(float) * net_->num_params());
+  // Read through the const view: reading must not mark the parameters changed.
+  const fc::Network<float>& net = *net_;
+  std::memcpy(out.Data(), net.params(), sizeof(float) * net.num_params());
   return out;
 }
 

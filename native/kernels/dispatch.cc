@@ -5,8 +5,8 @@
 // that file with ISA flags and defines FLOWCAST_HAVE_<ISA> when it is built.
 // We check the CPU bit *and* OS support for the register state (libgcc's
 // __builtin_cpu_supports does both on x86). FLOWCAST_ISA=scalar|avx2|avx512|neon
-// forces a table; forcing one this CPU lacks falls back to the best available
-// and records why, so tests and bug reports can pin a path.
+// forces a table (tests, benchmarks, bug reports); forcing one this CPU or
+// build lacks falls back to the best available, and isa() says which runs.
 #include <cstdlib>
 #include <cstring>
 #include <initializer_list>
