@@ -11,7 +11,8 @@ export type FlowcastErrorCode =
   | 'ERR_FLOWCAST_NO_BINARY'
   | 'ERR_FLOWCAST_FORMAT'
   | 'ERR_FLOWCAST_STATE'
-  | 'ERR_FLOWCAST_ABORTED';
+  | 'ERR_FLOWCAST_ABORTED'
+  | 'ERR_FLOWCAST_MISSING_DEPENDENCY';
 
 export class FlowcastError extends Error {
   readonly code: FlowcastErrorCode;
@@ -74,5 +75,15 @@ export class StateError extends FlowcastError {
 export class AbortError extends FlowcastError {
   constructor(message = 'The operation was aborted') {
     super('ERR_FLOWCAST_ABORTED', message);
+  }
+}
+
+/** An optional peer dependency (onnxruntime-node) is needed but not installed. */
+export class MissingDependencyError extends FlowcastError {
+  /** The npm package to install. */
+  readonly dependency: string;
+  constructor(dependency: string, message: string) {
+    super('ERR_FLOWCAST_MISSING_DEPENDENCY', message);
+    this.dependency = dependency;
   }
 }

@@ -20,7 +20,12 @@ export {
   type PredictOptions,
   type Evaluation,
   type LayerState,
+  type StreamOptions,
 } from './model/sequential.js';
+export { NativeStream, type StreamState } from './model/stream.js';
+export { exportOnnx, onnxModel, ONNX_OPSET, type ExportOnnxOptions, type OnnxExport, type OnnxSignature, type OnnxValueInfo } from './onnx/export.js';
+export { OnnxForecaster, type OnnxForecasterOptions, type OnnxInput } from './onnx/forecaster.js';
+export { toOnnxGateOrder } from './onnx/gates.js';
 export { lstm, dense, type LayerConfig, type LstmLayerConfig, type DenseLayerConfig, type DenseActivation, type LstmOptions, type DenseOptions } from './model/layers.js';
 export { adam, type AdamConfig, type AdamOptions, type OptimizerConfig } from './model/optimizers.js';
 export type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './model/callbacks.js';
@@ -36,6 +41,7 @@ export {
   FormatError,
   StateError,
   AbortError,
+  MissingDependencyError,
   type FlowcastErrorCode,
 } from './errors.js';
 

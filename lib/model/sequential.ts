@@ -17,6 +17,10 @@ import {
 import type { BatchLogs, Callback, EpochLogs } from './callbacks.js';
 import { checkLayerConfig, type LayerConfig } from './layers.js';
 import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
+import { NativeStream } from './stream.js';
+import { LevelStream } from '../forecast/level-stream.js';
+import type { ForecastPipeline } from '../forecast/pipeline.js';
+import { resolvePipelineOption } from '../forecast/pipeline-option.js';
 
 export interface SequentialConfig {
   /** [steps, features]: the shape of one sample (batch size is free). */
@@ -63,6 +67,16 @@ export interface History {
 export interface PredictOptions {
   /** Default 32. Stateful layers carry state across batches (row i continues row i). */
   batchSize?: number;
+}
+
+export interface StreamOptions {
+  /**
+   * Step raw levels (e.g. prices) and get level forecasts: the pipeline
+   * differences and scales each new value and maps the output back. `true`
+   * uses model.pipeline (saved with the model); or pass a fitted
+   * ForecastPipeline. Default false: step network inputs, get network outputs.
+   */
+  pipeline?: boolean | ForecastPipeline;
 }
 
 export interface Evaluation {
@@ -154,6 +168,7 @@ export class Sequential {
   #native: NativeModel | null;
   #busy: string | null = null;
   #compile: Required<CompileConfig> | null = null;
+  #trained = false;
   #names: { name: string; offset: number; shape: number[]; length: number }[];
 
   constructor(config: SequentialConfig) {
@@ -182,6 +197,15 @@ export class Sequential {
   /** True if any LSTM layer is stateful. */
   get stateful(): boolean {
     return this.config.layers.some((l) => l.type === 'lstm' && l.stateful);
+  }
+
+  /**
+   * True once the weights came from fit() (at least one batch), setWeights()
+   * or loadModel(): not the random initialization. Exporters refuse an
+   * untrained model unless told otherwise.
+   */
+  get trained(): boolean {
+    return this.#trained;
   }
 
   get compiled(): boolean {
@@ -296,6 +320,7 @@ export class Sequential {
         } catch (err) {
           const e = nativeError(err);
           if (e instanceof NativeError && e.status === 'FC_STATUS_CANCELLED') {
+            this.#trained = true;  // the weights may have moved: count them as trained
             if (this.stateful) native.resetStates();
             throw new AbortError(
               `fit() was aborted during epoch ${epoch + 1}; the model keeps the weights of the last completed batch`,
@@ -303,6 +328,7 @@ export class Sequential {
           }
           throw e;
         }
+        this.#trained = true;
         if (this.stateful) native.resetStates();
         const seconds = (performance.now() - t0) / 1000;
         history.loss.push(result.loss);
@@ -389,6 +415,36 @@ export class Sequential {
     }
   }
 
+  /**
+   * A streaming predictor on the native kernels: step(values) feeds the
+   * newest time step of one or more series and returns the next forecast,
+   * carrying every LSTM layer's (h, c), O(1) per call. Stepping a window's
+   * values one at a time from a reset stream gives the same output as
+   * predict() on that window. The stream copies the weights now; call
+   * stream() again after further training.
+   * @throws StateError / InvalidArgumentError for an unusable pipeline option
+   * @example
+   * const s = model.stream({ pipeline: true });
+   * for (const price of prices) forecast = s.step([price])[0];
+   */
+  stream(options: StreamOptions = {}): NativeStream {
+    const flat = this.#usable().getParams();
+    plainObject('options', options);
+    const pipeline = resolvePipelineOption('options.pipeline', options.pipeline, this);
+    const [, features] = this.config.inputShape;
+    const spec = toNativeSpec([1, features], this.config.layers);
+    for (const l of spec.layers) if (l.kind === 0) l.stateful = true;
+    let native: NativeModel;
+    try {
+      native = new (binding().NativeModel)(spec, this.config.seed);
+      native.setParams(flat);
+    } catch (err) {
+      throw nativeError(err);
+    }
+    const lstmLayers = this.config.layers.flatMap((l, k): [number, number][] => (l.type === 'lstm' ? [[k, l.units]] : []));
+    return new NativeStream(native, { features, outUnits: this.config.layers.at(-1)!.units, lstmLayers }, pipeline && new LevelStream(pipeline));
+  }
+
   /** Zeroes every stateful layer's (h, c). */
   resetStates(): void {
     this.#usable().resetStates();
@@ -451,6 +507,7 @@ export class Sequential {
       throw new InvalidArgumentError('weights', `Expected only the model's parameter names in weights but received unknown '${extra[0]}'`);
     }
     native.setParams(flat);
+    this.#trained = true;
   }
 
   /**
@@ -482,6 +539,7 @@ export class Sequential {
 
   _setFlatParams(params: Float32Array): void {
     this.#usable().setParams(params);
+    this.#trained = true;
   }
 
   /** Layout of the flat buffer: name, element offset, shape. */

@@ -1,0 +1,246 @@
+/**
+ * Runs an ONNX model exported by flowcast in onnxruntime-node (an optional
+ * peer dependency, loaded on first use): batch predict() like the native
+ * model, and a streaming step() that carries the LSTM state between calls
+ * through the graph's state inputs and outputs.
+ */
+import { readFile } from 'node:fs/promises';
+import { DisposedError, FormatError, InvalidArgumentError, StateError } from '../errors.js';
+import { checkStepValues, checkStreamState, type StreamShape, type StreamState } from '../model/stream.js';
+import { importOptional } from '../optional-dependency.js';
+import { allFinite, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { decodeModel } from './proto.js';
+import type { OnnxSignature } from './signature.js';
+
+/** The slice of onnxruntime-node's API used here (its types stay out of flowcast's). */
+interface OrtTensor {
+  readonly data: unknown;
+  readonly dims: readonly number[];
+}
+interface OrtSession {
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  release(): Promise<void>;
+}
+interface OrtModule {
+  InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSession> };
+  Tensor: new (type: 'float32' | 'float64', data: Float32Array | Float64Array, dims: number[]) => OrtTensor;
+}
+
+export interface OnnxForecasterOptions {
+  /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
+  threads?: number;
+}
+
+/** Input for predict(): network windows (float32) or, for a pipeline graph, level windows. */
+export interface OnnxInput {
+  data: Float32Array | Float64Array;
+  shape: number[];
+}
+
+export class OnnxForecaster {
+  /** Graph inputs, outputs and state I/O (from the model's flowcast.signature metadata). */
+  readonly signature: OnnxSignature;
+  /** The model's metadata_props. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly #ort: OrtModule;
+  #session: OrtSession | null;
+  readonly #shape: StreamShape;
+  #batch = 0;
+  #state: Map<string, Float32Array> = new Map();
+  #lastLevels: Float64Array | null = null;
+
+  private constructor(ort: OrtModule, session: OrtSession, signature: OnnxSignature, metadata: Record<string, string>) {
+    this.#ort = ort;
+    this.#session = session;
+    this.signature = signature;
+    this.metadata = Object.freeze({ ...metadata });
+    this.#shape = {
+      features: Number(metadata['flowcast.features']),
+      outUnits: Number(metadata['flowcast.horizon']),
+      lstmLayers: signature.state.map((s) => [s.layer, s.units]),
+    };
+  }
+
+  /**
+   * Loads an .onnx file (or its bytes) exported by flowcast.
+   * @throws MissingDependencyError when onnxruntime-node is not installed;
+   *   InvalidArgumentError for an unreadable path; FormatError for bytes that are
+   *   not an ONNX model from flowcast or that onnxruntime rejects
+   * @example const f = await OnnxForecaster.load('btc.onnx'); const next = await f.step([price]);
+   */
+  static async load(source: string | Uint8Array, options: OnnxForecasterOptions = {}): Promise<OnnxForecaster> {
+    plainObject('options', options);
+    const threads = optional(options.threads, 0, (v) => positiveInteger('options.threads', v));
+    let bytes: Uint8Array;
+    if (typeof source === 'string') {
+      try {
+        bytes = await readFile(source);
+      } catch (err) {
+        throw new InvalidArgumentError('source', `Could not read the ONNX model at '${source}': ${(err as Error).message}`);
+      }
+    } else if (source instanceof Uint8Array) {
+      bytes = source;
+    } else {
+      throw invalid('source', 'file path string or Uint8Array of .onnx bytes', source);
+    }
+    const what = typeof source === 'string' ? `'${source}'` : 'the given bytes';
+    let metadata: Record<string, string>;
+    let signature: OnnxSignature;
+    try {
+      metadata = Object.fromEntries(decodeModel(bytes).metadata_props.map((p) => [p.key, p.value]));
+    } catch (err) {
+      throw new FormatError(`${what} is not an ONNX model: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      signature = JSON.parse(metadata['flowcast.signature'] ?? 'null') as OnnxSignature;
+      if (!signature || !Array.isArray(signature.inputs) || !Array.isArray(signature.state)) throw new Error('no flowcast.signature');
+    } catch (err) {
+      throw new FormatError(`${what} is not an ONNX model exported by flowcast (its flowcast.signature metadata is missing or invalid)`, { cause: err });
+    }
+    const ort = await importOptional<OrtModule>('onnxruntime-node', 'OnnxForecaster');
+    let session: OrtSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        logSeverityLevel: 3,
+        interOpNumThreads: 1,
+        ...(threads > 0 ? { intraOpNumThreads: threads } : {}),
+      });
+    } catch (err) {
+      throw new FormatError(`onnxruntime could not load ${what}: ${(err as Error).message}`, { cause: err });
+    }
+    return new OnnxForecaster(ort, session, signature, metadata);
+  }
+
+  /** True when the graph takes raw levels and returns levels (exported with { pipeline: true }). */
+  get pipeline(): boolean {
+    return this.signature.pipeline;
+  }
+
+  /** Series in the stream (fixed by the first step until reset()); 0 before it. */
+  get batch(): number {
+    return this.#batch;
+  }
+
+  /**
+   * Batch prediction, every window from a zero state (the stream's state is
+   * neither used nor changed).
+   * @param x network windows [samples, steps, features] (float32), or for a
+   *   pipeline graph level windows [samples, steps + 1] (float64 or float32)
+   * @returns the forecast: [samples, units] float32, or levels [samples, horizon] float64
+   */
+  async predict(x: OnnxInput): Promise<OnnxInput> {
+    const session = this.#usable();
+    const input = this.signature.inputs[0]!;
+    const rank = input.shape.length;
+    if (typeof x !== 'object' || x === null) throw invalid('x', `{ data, shape } with shape of rank ${rank}`, x);
+    const ok = this.pipeline ? x.data instanceof Float64Array || x.data instanceof Float32Array : x.data instanceof Float32Array;
+    if (!ok) throw invalid('x.data', this.pipeline ? 'Float64Array or Float32Array of levels' : 'Float32Array', x.data);
+    if (!Array.isArray(x.shape) || x.shape.length !== rank || !x.shape.every((d) => Number.isInteger(d) && d > 0)) {
+      throw invalid('x.shape', `[${input.shape.join(', ')}] with positive sizes`, x.shape);
+    }
+    const fixed = input.shape.at(-1);
+    if (typeof fixed === 'number' && x.shape.at(-1) !== fixed) throw invalid('x.shape', `[${input.shape.join(', ')}]`, x.shape);
+    if (this.pipeline && (this.metadata['flowcast.difference'] === 'true') && x.shape[1]! < 2) {
+      throw invalid('x.shape', '[samples, steps + 1] with at least 2 levels per window (one difference)', x.shape);
+    }
+    if (x.data.length !== x.shape.reduce((a, b) => a * b, 1)) throw invalid('x.data.length', `product of x.shape [${x.shape.join(', ')}]`, x.data.length);
+    allFinite('x.data', x.data);
+    const n = x.shape[0]!;
+    const data = this.pipeline ? Float64Array.from(x.data) : (x.data as Float32Array);
+    const feeds: Record<string, OrtTensor> = { [input.name]: new this.#ort.Tensor(this.pipeline ? 'float64' : 'float32', data, [...x.shape]) };
+    for (const s of this.signature.state) {
+      feeds[s.hIn] = new this.#ort.Tensor('float32', new Float32Array(n * s.units), [n, s.units]);
+      feeds[s.cIn] = new this.#ort.Tensor('float32', new Float32Array(n * s.units), [n, s.units]);
+    }
+    const out = (await session.run(feeds)).forecast!;
+    return { data: out.data as Float32Array | Float64Array, shape: [...out.dims] };
+  }
+
+  /**
+   * Feeds one time step per series with the carried state and returns the
+   * forecast made after it. Needs a graph exported with { state: true }.
+   * @param values batch x features network inputs, or for a pipeline graph one
+   *   new level per series (a series' first level counts as no change)
+   * @returns [batch, units] float32, or levels [batch, horizon] float64
+   */
+  async step(values: ArrayLike<number>): Promise<Float32Array | Float64Array> {
+    const session = this.#usable();
+    if (this.signature.state.length === 0) {
+      throw new StateError('This ONNX model has no state inputs and outputs: export it with { state: true } to stream');
+    }
+    const batch = checkStepValues(values, this.#shape.features, this.#batch);
+    const feeds: Record<string, OrtTensor> = {};
+    if (this.pipeline) {
+      const difference = this.metadata['flowcast.difference'] === 'true';
+      const levels = new Float64Array(batch * (difference ? 2 : 1));
+      for (let r = 0; r < batch; r++) {
+        if (difference) {
+          levels[2 * r] = this.#lastLevels ? this.#lastLevels[r]! : values[r]!;
+          levels[2 * r + 1] = values[r]!;
+        } else {
+          levels[r] = values[r]!;
+        }
+      }
+      feeds.levels = new this.#ort.Tensor('float64', levels, [batch, difference ? 2 : 1]);
+    } else {
+      feeds.window = new this.#ort.Tensor('float32', Float32Array.from(values), [batch, 1, this.#shape.features]);
+    }
+    for (const s of this.signature.state) {
+      const zeros = () => new Float32Array(batch * s.units);
+      feeds[s.hIn] = new this.#ort.Tensor('float32', this.#state.get(s.hIn) ?? zeros(), [batch, s.units]);
+      feeds[s.cIn] = new this.#ort.Tensor('float32', this.#state.get(s.cIn) ?? zeros(), [batch, s.units]);
+    }
+    const out = await session.run(feeds);
+    for (const s of this.signature.state) {
+      this.#state.set(s.hIn, Float32Array.from(out[s.hOut]!.data as Float32Array));
+      this.#state.set(s.cIn, Float32Array.from(out[s.cOut]!.data as Float32Array));
+    }
+    if (this.pipeline) this.#lastLevels = Float64Array.from(values);
+    this.#batch = batch;
+    return out.forecast!.data as Float32Array | Float64Array;
+  }
+
+  /** Forgets the streaming state: the next step starts from zeros (and may change the batch). */
+  reset(): void {
+    this.#state.clear();
+    this.#lastLevels = null;
+    this.#batch = 0;
+  }
+
+  /** The streaming state in the same JSON form as the native stream's. */
+  get state(): StreamState {
+    const layers =
+      this.#batch === 0
+        ? []
+        : this.signature.state.map((s) => ({ layer: s.layer, h: Array.from(this.#state.get(s.hIn)!), c: Array.from(this.#state.get(s.cIn)!) }));
+    const state: StreamState = { batch: this.#batch, layers };
+    if (this.pipeline) state.lastLevels = this.#lastLevels ? Array.from(this.#lastLevels) : null;
+    return state;
+  }
+
+  set state(value: StreamState) {
+    this.#usable();
+    const s = checkStreamState(value, this.#shape, this.pipeline);
+    this.reset();
+    if (s.batch === 0) return;
+    s.layers.forEach((l, i) => {
+      const names = this.signature.state[i]!;
+      this.#state.set(names.hIn, Float32Array.from(l.h));
+      this.#state.set(names.cIn, Float32Array.from(l.c));
+    });
+    this.#lastLevels = s.lastLevels ? Float64Array.from(s.lastLevels) : null;
+    this.#batch = s.batch;
+  }
+
+  /** Releases the onnxruntime session. */
+  async dispose(): Promise<void> {
+    const session = this.#session;
+    this.#session = null;
+    await session?.release();
+  }
+
+  #usable(): OrtSession {
+    if (!this.#session) throw new DisposedError('The OnnxForecaster was disposed');
+    return this.#session;
+  }
+}

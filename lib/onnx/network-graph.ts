@@ -1,0 +1,100 @@
+/**
+ * The network as ONNX nodes: one LSTM node per LSTM layer, Gemm or
+ * MatMul + Add per Dense layer. Input: a batch-major window value
+ * [batch, steps, features]; output: the network's batch-major output value.
+ */
+import type { Sequential } from '../model/sequential.js';
+import { toOnnxGateOrder } from './gates.js';
+import { attr } from './graph.js';
+import { DataType } from './proto.js';
+import type { Built } from './signature.js';
+
+const DENSE_ACTIVATION_OPS = { tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'Relu', linear: null } as const;
+
+/** out (cols, rows) = in (rows, cols)^T */
+function transposed(m: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(m.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = m[r * cols + c]!;
+  return out;
+}
+
+/**
+ * Adds the network reading `window` (float32 [batch, steps, features]).
+ * With `withState`, every LSTM layer k gets inputs h_in.k, c_in.k and
+ * produces h_out.k, c_out.k ([batch, units]); the caller declares the outputs.
+ * @returns the name of the output value: [batch, units], or [batch, steps, units]
+ *   when the last LSTM returns sequences
+ */
+export function addNetwork(
+  { graph: g, signature }: Built,
+  model: Sequential,
+  weights: Record<string, Float32Array>,
+  window: string,
+  withState: boolean,
+): string {
+  const axis0 = g.int64s('axes.0', [0]);
+  const axis1 = g.int64s('axes.1', [1]);
+  // ONNX LSTM wants time-major X [steps, batch, width] (layout 0).
+  let [x] = g.node('Transpose', [window], ['window.time_major'], [attr.ints('perm', [1, 0, 2])]);
+  let sequence = true; // x is [steps, batch, width]; false: [batch, width]
+  let width = model.inputShape[1];
+  model.config.layers.forEach((layer, k) => {
+    const p = `layers.${k}`;
+    if (layer.type === 'lstm') {
+      const H = layer.units;
+      const W = g.floats(`${p}.W`, [1, 4 * H, width], toOnnxGateOrder(weights[`${p}.weight_ih`]!, H, width));
+      const R = g.floats(`${p}.R`, [1, 4 * H, H], toOnnxGateOrder(weights[`${p}.weight_hh`]!, H, H));
+      const bias = new Float32Array(8 * H);
+      bias.set(toOnnxGateOrder(weights[`${p}.bias_ih`]!, H, 1), 0);
+      bias.set(toOnnxGateOrder(weights[`${p}.bias_hh`]!, H, 1), 4 * H);
+      const B = g.floats(`${p}.B`, [1, 8 * H], bias);
+      let h0 = '';
+      let c0 = '';
+      if (withState) {
+        const names = { hIn: `h_in.${k}`, cIn: `c_in.${k}`, hOut: `h_out.${k}`, cOut: `c_out.${k}` };
+        for (const name of [names.hIn, names.cIn]) {
+          g.input(name, DataType.FLOAT, ['batch', H], `LSTM layer ${k} initial state [batch, ${H}]; zeros to start`);
+          signature.inputs.push({ name, type: 'float32', shape: ['batch', H] });
+        }
+        [h0] = g.node('Unsqueeze', [names.hIn, axis0], [`${p}.initial_h`]);
+        [c0] = g.node('Unsqueeze', [names.cIn, axis0], [`${p}.initial_c`]);
+        signature.state.push({ layer: k, units: H, ...names });
+      }
+      // Outputs Y [steps, 1, batch, H], Y_h and Y_c [1, batch, H]; '' skips one.
+      const [Y, Yh, Yc] = g.node(
+        'LSTM',
+        [x!, W, R, B, '', h0!, c0!],
+        [layer.returnSequences ? `${p}.Y` : '', `${p}.Y_h`, withState ? `${p}.Y_c` : ''],
+        [attr.int('hidden_size', H)],
+      );
+      let last = '';
+      if (withState) {
+        [last] = g.node('Squeeze', [Yh!, axis0], [`h_out.${k}`]);
+        g.node('Squeeze', [Yc!, axis0], [`c_out.${k}`]);
+      }
+      if (layer.returnSequences) {
+        [x] = g.node('Squeeze', [Y!, axis1], [`${p}.output`]);
+      } else {
+        x = last || g.node('Squeeze', [Yh!, axis0], [`${p}.output`])[0];
+        sequence = false;
+      }
+      width = H;
+    } else {
+      const O = layer.units;
+      const w = weights[`${p}.weight`]!; // [O, width]
+      const b = g.floats(`${p}.bias`, [O], weights[`${p}.bias`]!);
+      if (sequence) {
+        // [steps, batch, width] x [width, O] + b, for every step at once.
+        const [mm] = g.node('MatMul', [x!, g.floats(`${p}.weight_t`, [width, O], transposed(w, O, width))], [`${p}.matmul`]);
+        [x] = g.node('Add', [mm!, b], [`${p}.linear`]);
+      } else {
+        [x] = g.node('Gemm', [x!, g.floats(`${p}.weight`, [O, width], w), b], [`${p}.linear`], [attr.int('transB', 1)]);
+      }
+      const op = DENSE_ACTIVATION_OPS[layer.activation];
+      if (op) [x] = g.node(op, [x!], [`${p}.output`]);
+      width = O;
+    }
+  });
+  if (sequence) [x] = g.node('Transpose', [x!], ['output.batch_major'], [attr.ints('perm', [1, 0, 2])]);
+  return x!;
+}
