@@ -9,8 +9,10 @@ export async function importOptional<T>(name: string, purpose: string): Promise<
   try {
     return (await import(name)) as T;
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    const { code, message } = err as { code?: string; message?: string };
+    // Some ESM loaders (ts-node under tests) throw a plain Error without a code.
+    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || message?.includes(`Cannot find package '${name}'`);
+    if (missing) {
       throw new MissingDependencyError(
         name,
         `${purpose} needs the optional peer dependency '${name}', which is not installed: run \`npm install ${name}\``,

@@ -159,7 +159,7 @@ t.test('pipeline parity: prices through the graph equal TS pipeline + native mod
   t.ok(got.data instanceof Float64Array, 'levels come back as float64');
   t.same(got.shape, [n, 1]);
   const d = maxAbsDiff(got.data, expected.subarray(first));
-  t.ok(d.max <= 1e-4, `${n} June-style windows of real BTC prices: max |onnx - TS| = ${d.max.toExponential(2)} USD`);
+  t.ok(d.max <= 1e-4, `${n} windows of real BTC prices (2017-01-02): max |onnx - TS| = ${d.max.toExponential(2)} USD`);
   t.equal(metadata['flowcast.lags'], '10');
   t.same(JSON.parse(metadata['flowcast.scaler']!), pipeline.scaler.toJSON(), 'scaler constants are in the metadata');
   await forecaster.dispose();
