@@ -91,6 +91,39 @@ t.test('train, evaluate, predict round trip', async (t) => {
   const evArrow = await flowcast(['evaluate', '--model', model, '--data', arrowFile, '--range', '2017-01-02,2017-01-03', '--json']);
   t.equal(evArrow.code, 0, evArrow.stderr);
   t.same(JSON.parse(evArrow.stdout), e, 'Arrow input == CSV input');
+
+  // Export with the pipeline and state in the graph; onnxruntime reproduces the
+  // native forecasts of this stateful model in dollars, row for row (same
+  // windows, same state carried across batches). Oracle: the native `predict`
+  // CSV above (1e-4 USD: float32 network rounding differences times the
+  // unscaling factor; the pipeline runs in float64).
+  const onnx = join(dir, 'm.onnx');
+  const ex = await flowcast(['export', '--model', model, '--onnx', onnx, '--pipeline', '--state', '--json']);
+  t.equal(ex.code, 0, ex.stderr);
+  const sig = JSON.parse(ex.stdout);
+  t.same(sig.inputs.map((i: { name: string }) => i.name), ['levels', 'h_in.0', 'c_in.0', 'h_in.1', 'c_in.1']);
+  const onnxCsv = join(dir, 'onnx.csv');
+  const po = await flowcast(['predict', '--onnx', onnx, '--data', fixture, '--range', '2017-01-02,2017-01-03', '--out', onnxCsv]);
+  t.equal(po.code, 0, po.stderr);
+  const native = new Map(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
+  const onnxLines = readFileSync(onnxCsv, 'utf8').trim().split('\n').slice(1);
+  t.equal(onnxLines.length, lines.length - 1, 'one forecast per row, as native');
+  let worst = 0;
+  for (const l of onnxLines) {
+    const [time, actual, predicted, naive] = l.split(',');
+    const ref = native.get(time)!;
+    t.equal(actual, ref[1]);
+    if (naive !== ref[3]) t.fail(`naive differs at ${time}`);
+    if (ref[2] === 'NaN') t.equal(predicted, 'NaN', 'first row: no previous price');
+    else worst = Math.max(worst, Math.abs(Number(predicted) - Number(ref[2])));
+  }
+  t.ok(worst <= 1e-4, `onnxruntime vs native forecasts: max diff ${worst.toExponential(2)} USD over ${onnxLines.length} rows`);
+  const both = await flowcast(['predict', '--onnx', onnx, '--model', model, '--data', fixture]);
+  t.match(both.stderr, /either --model or --onnx/);
+  const notPipeline = join(dir, 'plain.onnx');
+  t.equal((await flowcast(['export', '--model', model, '--onnx', notPipeline])).code, 0);
+  const np = await flowcast(['predict', '--onnx', notPipeline, '--data', fixture]);
+  t.match(np.stderr, /exported with --pipeline/);
 });
 
 t.test('bad CLI input: clear messages, exit code 1', async (t) => {
@@ -111,7 +144,9 @@ t.test('bad CLI input: clear messages, exit code 1', async (t) => {
   const badModel = await flowcast(['evaluate', '--model', fixture, '--data', fixture]);
   t.equal(badModel.code, 1);
   t.match(badModel.stderr, /Cannot load model file/);
-  for (const cmd of ['demo', 'train', 'predict', 'evaluate']) {
+  const noOnnx = await flowcast(['export', '--model', fixture]);
+  t.match(noOnnx.stderr, /Expected an output path for --onnx/);
+  for (const cmd of ['demo', 'train', 'predict', 'evaluate', 'export']) {
     const h = await flowcast([cmd, '--help']);
     t.equal(h.code, 0);
     t.match(h.stdout, new RegExp(`Usage: flowcast ${cmd}`), `${cmd} --help`);

@@ -71,3 +71,24 @@ t.test('metrics reject mismatched or empty input', async (t) => {
   t.throws(() => rmse([1], [1, 2]), { name: 'InvalidArgumentError', message: /predicted.length to equal actual.length 1 but received 2/ });
   t.throws(() => mae([], []), { message: /at least one value/ });
 });
+
+t.test('pipeline.levelWindows: level windows whose scaled flows are the padded windows', async (t) => {
+  // Oracle: windows(levels).x, recomputed from each level window as the ONNX
+  // graph does (difference, then scale in float64, then float32).
+  for (const difference of [true, false]) {
+    const p = new ForecastPipeline({ lags: 10, difference }).fit(train);
+    const w = p.windows(test);
+    const lw = p.levelWindows(test);
+    const width = 10 + (difference ? 1 : 0);
+    t.same(lw.shape, [test.length, width]);
+    let worst = 0;
+    for (let i = 0; i < test.length; i++) {
+      const row = lw.data.subarray(i * width, (i + 1) * width);
+      const flows = difference ? row.subarray(1).map((v, j) => v - row[j]!) : row;
+      const scaled = Float32Array.from(p.scaler.transform(flows));
+      for (let j = 0; j < 10; j++) worst = Math.max(worst, Math.abs(scaled[j]! - w.x.data[i * 10 + j]!));
+    }
+    t.ok(worst <= 1e-9, `difference ${difference}: max |scaled level window - padded window| = ${worst}`);
+  }
+  t.throws(() => new ForecastPipeline({ lags: 3, padding: 'drop' }).fit(train).levelWindows(test), { name: 'StateError' });
+});

@@ -1,7 +1,10 @@
 /** Small helpers shared by the CLI commands. */
+import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type * as arrow from 'apache-arrow';
+import { Series, type SliceBounds } from '../data/series.js';
 import { InvalidArgumentError } from '../errors.js';
+import type { ForecastPipeline } from '../forecast/pipeline.js';
 import { readArrow } from '../data/arrow-io.js';
 import { readCsv } from '../data/csv.js';
 
@@ -43,4 +46,54 @@ export async function readTable(path: string): Promise<arrow.Table> {
 
 export function isoMinute(ms: number): string {
   return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Where a pipeline's levels come from: saved with the pipeline (ForecastPipeline.source). */
+interface LevelSource {
+  column?: string;
+  time?: string;
+  timeUnit?: 's' | 'ms';
+  bounds?: SliceBounds;
+}
+
+/**
+ * Reads --data and slices --range with the column, time and bounds saved in
+ * the pipeline's source.
+ * @throws InvalidArgumentError for a missing --data or an empty range
+ */
+export async function readLevels(values: { data?: string; range?: string }, pipeline: ForecastPipeline): Promise<{ series: Series; levels: Float64Array }> {
+  if (!values.data) throw new InvalidArgumentError('--data', 'Expected a data file for --data but received nothing');
+  const src = pipeline.source as LevelSource;
+  const column = src.column ?? 'Close';
+  const table = await readTable(values.data);
+  let series = Series.fromTable(table, { time: src.time ?? 'Timestamp', timeUnit: src.timeUnit ?? 's', values: [column] });
+  if (values.range) {
+    const [a, b] = parseRange('--range', values.range);
+    series = series.slice(a, b, { bounds: src.bounds ?? '[)' });
+  }
+  if (series.length === 0) throw new InvalidArgumentError('--range', `Expected rows in ${values.range} but found none`);
+  return { series, levels: series.values(column) };
+}
+
+/** Writes time,actual,predicted,naive rows to `out` (or stdout). */
+export async function writeForecasts(
+  out: string | undefined,
+  series: Series,
+  levels: ArrayLike<number>,
+  targetIndex: ArrayLike<number>,
+  predicted: ArrayLike<number>,
+  naive: ArrayLike<number>,
+): Promise<void> {
+  const rows = ['time,actual,predicted,naive'];
+  for (let i = 0; i < targetIndex.length; i++) {
+    const t = targetIndex[i]!;
+    rows.push(`${isoMinute(series.time[t]!)},${levels[t]},${predicted[i]},${naive[i]}`);
+  }
+  const text = rows.join('\n') + '\n';
+  if (out) {
+    await writeFile(out, text);
+    console.error(`wrote ${targetIndex.length} forecasts to ${out}`);
+  } else {
+    process.stdout.write(text);
+  }
 }

@@ -4,11 +4,9 @@
  * Progress goes to stderr; results (tables or --json) to stdout.
  */
 import { realpathSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Series, type SliceBounds } from '../data/series.js';
 import { FlowcastError, InvalidArgumentError } from '../errors.js';
 import { evaluateForecast } from '../forecast/evaluate.js';
 import { ForecastPipeline } from '../forecast/pipeline.js';
@@ -16,7 +14,8 @@ import { loadModel } from '../model/io.js';
 import type { DenseActivation } from '../model/layers.js';
 import { packageRoot } from '../native.js';
 import { oneOf } from '../validate.js';
-import { isoMinute, parseIntOption, parseNumberOption, parseRange, parseSeedOption, readTable } from './args.js';
+import { parseIntOption, parseNumberOption, parseRange, parseSeedOption, readLevels, writeForecasts } from './args.js';
+import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
 import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
 
 export const BOOK_DATA = join(packageRoot, 'data', 'btcusd_bitfinex_1min_2017H1.csv.gz');
@@ -29,6 +28,7 @@ Commands:
   train      train an LSTM forecaster on a CSV or Arrow file
   predict    one-step forecasts in the data's units from a saved model
   evaluate   score a saved model against the naive forecast
+  export     write a saved model as ONNX for onnxruntime
 
 Run 'flowcast <command> --help' for its options.`,
   demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
@@ -70,13 +70,15 @@ Options:
   --seed N            (default 0)
   --json              print the report as JSON
   --quiet             no progress bar`,
-  predict: `Usage: flowcast predict --model MODEL --data FILE [--range START,END] [--out FILE]
+  predict: `Usage: flowcast predict (--model MODEL | --onnx FILE) --data FILE [--range START,END] [--out FILE]
 
 One-step-ahead forecasts in the data's own units (e.g. USD), made by the
-saved model and its saved pipeline.
+saved model and its saved pipeline, or by an ONNX model exported with
+--pipeline, run in onnxruntime-node (rows with a full window of past levels).
 
 Options:
   --model MODEL       a model saved by 'flowcast train --out' or model.save()
+  --onnx FILE         an ONNX model from 'flowcast export --pipeline'
   --data FILE         CSV or Arrow file with the model's time and value columns
   --range START,END   only this time range (bounds as saved with the model)
   --out FILE          write time,actual,predicted,naive as CSV (default: stdout)`,
@@ -84,6 +86,7 @@ Options:
 
 RMSE and MAE of the model and of the naive forecast on the same targets, in
 scaled units and in the data's units.`,
+  export: EXPORT_HELP,
 };
 
 function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
@@ -182,50 +185,41 @@ async function train(argv: string[]): Promise<void> {
 /** Loads a model, its pipeline and the levels of the requested range. */
 async function modelAndLevels(values: { model?: string; data?: string; range?: string }) {
   if (!values.model) throw new InvalidArgumentError('--model', 'Expected a model file for --model but received nothing');
-  if (!values.data) throw new InvalidArgumentError('--data', 'Expected a data file for --data but received nothing');
   const model = await loadModel(values.model);
-  if (!model.pipeline) {
+  try {
+    if (!model.pipeline) {
+      throw new InvalidArgumentError('--model', `Expected a model saved with its pipeline (flowcast train) but ${values.model} has none`);
+    }
+    const pipeline = ForecastPipeline.fromJSON(model.pipeline);
+    return { model, pipeline, ...(await readLevels(values, pipeline)) };
+  } catch (err) {
     model.dispose();
-    throw new InvalidArgumentError('--model', `Expected a model saved with its pipeline (flowcast train) but ${values.model} has none`);
+    throw err;
   }
-  const pipeline = ForecastPipeline.fromJSON(model.pipeline);
-  const src = pipeline.source as { column?: string; time?: string; timeUnit?: 's' | 'ms'; bounds?: SliceBounds };
-  const column = src.column ?? 'Close';
-  const table = await readTable(values.data);
-  let series = Series.fromTable(table, { time: src.time ?? 'Timestamp', timeUnit: src.timeUnit ?? 's', values: [column] });
-  if (values.range) {
-    const [a, b] = parseRange('--range', values.range);
-    series = series.slice(a, b, { bounds: src.bounds ?? '[)' });
-  }
-  if (series.length === 0) {
-    model.dispose();
-    throw new InvalidArgumentError('--range', `Expected rows in ${values.range} but found none`);
-  }
-  return { model, pipeline, series, levels: series.values(column) };
 }
 
 async function predict(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { model: { type: 'string' }, data: { type: 'string' }, range: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      model: { type: 'string' },
+      onnx: { type: 'string' },
+      data: { type: 'string' },
+      range: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   if (values.help) return void console.log(HELP.predict);
+  if (values.onnx !== undefined) {
+    if (values.model !== undefined) throw new InvalidArgumentError('--onnx', 'Expected either --model or --onnx but received both');
+    return predictOnnx(values);
+  }
   const { model, pipeline, series, levels } = await modelAndLevels(values);
   try {
     const ev = await evaluateForecast(model, pipeline, levels);
     const { levels: predicted, naiveLevels, targetIndex } = ev.predictions;
-    const rows = ['time,actual,predicted,naive'];
-    for (let i = 0; i < targetIndex.length; i++) {
-      const t = targetIndex[i]!;
-      rows.push(`${isoMinute(series.time[t]!)},${levels[t]},${predicted[i]},${naiveLevels[i]}`);
-    }
-    const text = rows.join('\n') + '\n';
-    if (values.out) {
-      await writeFile(values.out, text);
-      console.error(`wrote ${targetIndex.length} forecasts to ${values.out}`);
-    } else {
-      process.stdout.write(text);
-    }
+    await writeForecasts(values.out, series, levels, targetIndex, predicted, naiveLevels);
   } finally {
     model.dispose();
   }
@@ -264,7 +258,7 @@ function report(r: Awaited<ReturnType<typeof runWorkflow>>, json: boolean): void
   else console.log(formatReport(r));
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { demo, train, predict, evaluate };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { demo, train, predict, evaluate, export: exportCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -108,6 +108,41 @@ export class ForecastPipeline {
     return { x, y, targetIndex };
   }
 
+  /**
+   * The windows of windows() as raw levels, for a graph that differences and
+   * scales inside (ONNX export with the pipeline): row i holds lags + 1
+   * levels (lags without differencing) whose scaled flows are exactly row i
+   * of windows(levels).x, up to float64 rounding. Before the series starts,
+   * windows() pads with scaled zeros; here that padding becomes levels that
+   * step by d_pad = unscale(0) (d_0 = 0 keeps p_{-1} = p_0), since scale(d_pad) = 0.
+   * Only min-max and standard scalers of one feature (the pipeline's case).
+   */
+  levelWindows(levels: ArrayLike<number>): { data: Float64Array; shape: [number, number]; targetIndex: Int32Array } {
+    this.#requireFitted();
+    allFinite('levels', levels);
+    if (this.padding !== 'zero') throw new StateError("levelWindows() needs padding: 'zero' (one window per row)");
+    const lags = this.lags;
+    const width = lags + (this.difference ? 1 : 0);
+    const n = levels.length;
+    const pad = this.scaler.inverseTransform([0])[0]!;
+    // extended[k] is the level at row k - width (rows before 0 synthesized).
+    const extended = new Float64Array(n + width);
+    for (let i = 0; i < n; i++) extended[width + i] = levels[i]!;
+    if (this.difference) {
+      extended[width - 1] = levels[0]!; // p_{-1} = p_0: d_0 = 0
+      for (let k = width - 2; k >= 0; k--) extended[k] = extended[k + 1]! - pad;
+    } else {
+      for (let k = width - 1; k >= 0; k--) extended[k] = pad;
+    }
+    const data = new Float64Array(n * width);
+    const targetIndex = new Int32Array(n);
+    for (let t = 0; t < n; t++) {
+      data.set(extended.subarray(t, t + width), t * width);
+      targetIndex[t] = t;
+    }
+    return { data, shape: [n, width], targetIndex };
+  }
+
   /** The scaled value of "no change" (the naive forecast in the network's units). */
   scaledZero(): number {
     this.#requireFitted();

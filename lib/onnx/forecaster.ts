@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { DisposedError, FormatError, InvalidArgumentError, StateError } from '../errors.js';
 import { checkStepValues, checkStreamState, type StreamShape, type StreamState } from '../model/stream.js';
 import { importOptional } from '../optional-dependency.js';
-import { allFinite, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { allFinite, boolean, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 import { decodeModel } from './proto.js';
 import type { OnnxSignature } from './signature.js';
 
@@ -24,6 +24,18 @@ interface OrtSession {
 interface OrtModule {
   InferenceSession: { create(model: Uint8Array, options: Record<string, unknown>): Promise<OrtSession> };
   Tensor: new (type: 'float32' | 'float64', data: Float32Array | Float64Array, dims: number[]) => OrtTensor;
+}
+
+export interface OnnxPredictOptions {
+  /** Windows per onnxruntime call. Default: all in one call (stateful: 32, like the native predict). */
+  batchSize?: number;
+  /**
+   * Keras stateful semantics, as the native predict of a stateful model:
+   * row i of each batch starts from the state row i of the previous batch
+   * ended with (zeros for the first). Needs a graph exported with { state: true }.
+   * Default false: every window starts from zeros.
+   */
+  stateful?: boolean;
 }
 
 export interface OnnxForecasterOptions {
@@ -122,14 +134,62 @@ export class OnnxForecaster {
   }
 
   /**
-   * Batch prediction, every window from a zero state (the stream's state is
-   * neither used nor changed).
+   * Batch prediction. The stream's state is neither used nor changed.
    * @param x network windows [samples, steps, features] (float32), or for a
-   *   pipeline graph level windows [samples, steps + 1] (float64 or float32)
+   *   pipeline graph level windows [samples, steps + 1] (float64 or float32;
+   *   ForecastPipeline.levelWindows makes them)
    * @returns the forecast: [samples, units] float32, or levels [samples, horizon] float64
+   * @throws InvalidArgumentError on a bad input or option; StateError for
+   *   stateful: true on a graph without state I/O
    */
-  async predict(x: OnnxInput): Promise<OnnxInput> {
+  async predict(x: OnnxInput, options: OnnxPredictOptions = {}): Promise<OnnxInput> {
     const session = this.#usable();
+    plainObject('options', options);
+    const stateful = optional(options.stateful, false, (v) => boolean('options.stateful', v));
+    if (stateful && this.signature.state.length === 0) {
+      throw new StateError('options.stateful needs state inputs and outputs: export the model with { state: true }');
+    }
+    const n = this.#checkInput(x);
+    const batchSize = optional(options.batchSize, stateful ? 32 : n, (v) => positiveInteger('options.batchSize', v));
+    const perSample = x.data.length / n;
+    const outputs: { data: Float32Array | Float64Array; dims: readonly number[] }[] = [];
+    const carried = new Map(this.signature.state.flatMap((s) => [[s.hIn, new Float32Array(batchSize * s.units)], [s.cIn, new Float32Array(batchSize * s.units)]]));
+    for (let start = 0; start < n; start += batchSize) {
+      const m = Math.min(batchSize, n - start);
+      const slice = x.data.subarray(start * perSample, (start + m) * perSample);
+      const data = this.pipeline ? Float64Array.from(slice) : (slice as Float32Array);
+      const input = this.signature.inputs[0]!;
+      const feeds: Record<string, OrtTensor> = {
+        [input.name]: new this.#ort.Tensor(this.pipeline ? 'float64' : 'float32', data, [m, ...x.shape.slice(1)]),
+      };
+      for (const s of this.signature.state) {
+        for (const name of [s.hIn, s.cIn]) {
+          const rows = stateful ? carried.get(name)!.slice(0, m * s.units) : new Float32Array(m * s.units);
+          feeds[name] = new this.#ort.Tensor('float32', rows, [m, s.units]);
+        }
+      }
+      const out = await session.run(feeds);
+      if (stateful) {
+        // The first m state rows continue; rows beyond a short last batch keep theirs (as native).
+        for (const s of this.signature.state) {
+          carried.get(s.hIn)!.set(out[s.hOut]!.data as Float32Array);
+          carried.get(s.cIn)!.set(out[s.cOut]!.data as Float32Array);
+        }
+      }
+      outputs.push({ data: out.forecast!.data as Float32Array | Float64Array, dims: out.forecast!.dims });
+    }
+    const per = outputs[0]!.data.length / Math.min(batchSize, n);
+    const data = this.pipeline ? new Float64Array(n * per) : new Float32Array(n * per);
+    let offset = 0;
+    for (const o of outputs) {
+      data.set(o.data, offset);
+      offset += o.data.length;
+    }
+    return { data, shape: [n, ...outputs[0]!.dims.slice(1)] };
+  }
+
+  /** Validates predict()'s input against the graph's first input; returns the sample count. */
+  #checkInput(x: OnnxInput): number {
     const input = this.signature.inputs[0]!;
     const rank = input.shape.length;
     if (typeof x !== 'object' || x === null) throw invalid('x', `{ data, shape } with shape of rank ${rank}`, x);
@@ -140,20 +200,12 @@ export class OnnxForecaster {
     }
     const fixed = input.shape.at(-1);
     if (typeof fixed === 'number' && x.shape.at(-1) !== fixed) throw invalid('x.shape', `[${input.shape.join(', ')}]`, x.shape);
-    if (this.pipeline && (this.metadata['flowcast.difference'] === 'true') && x.shape[1]! < 2) {
+    if (this.pipeline && this.metadata['flowcast.difference'] === 'true' && x.shape[1]! < 2) {
       throw invalid('x.shape', '[samples, steps + 1] with at least 2 levels per window (one difference)', x.shape);
     }
     if (x.data.length !== x.shape.reduce((a, b) => a * b, 1)) throw invalid('x.data.length', `product of x.shape [${x.shape.join(', ')}]`, x.data.length);
     allFinite('x.data', x.data);
-    const n = x.shape[0]!;
-    const data = this.pipeline ? Float64Array.from(x.data) : (x.data as Float32Array);
-    const feeds: Record<string, OrtTensor> = { [input.name]: new this.#ort.Tensor(this.pipeline ? 'float64' : 'float32', data, [...x.shape]) };
-    for (const s of this.signature.state) {
-      feeds[s.hIn] = new this.#ort.Tensor('float32', new Float32Array(n * s.units), [n, s.units]);
-      feeds[s.cIn] = new this.#ort.Tensor('float32', new Float32Array(n * s.units), [n, s.units]);
-    }
-    const out = (await session.run(feeds)).forecast!;
-    return { data: out.data as Float32Array | Float64Array, shape: [...out.dims] };
+    return x.shape[0]!;
   }
 
   /**
