@@ -9,10 +9,13 @@
 //      95.4 MFLOP forward, 286 MFLOP per training sample
 //   S1 streaming: the W1 network, batch 1, one new step with (h, c) carried
 // flowcast runs at 1 and 2 threads, PyTorch (scripts/bench_torch.py, when
-// /usr/bin/python3 has torch) at 1 and 2 threads; each side reports its better
-// setting. Every number is the median of the repeats.
+// /usr/bin/python3 has torch) at 1 and 2 threads, and onnxruntime-node (when
+// installed; inference only) on the same networks exported by flowcast's
+// exportOnnx, at 1 and 2 intra-op threads and per-call batches of the
+// workload's batch and of all samples; each side reports its best setting.
+// Every number is the median of the repeats.
 // Options: --json (one JSON object on stdout), --quick (fewer samples),
-// --repeats N, --no-torch, --scale (instead of the comparison: W1 training
+// --repeats N, --no-torch, --no-ort, --scale (instead of the comparison: W1 training
 // throughput on 1M and 10M samples, in order and shuffled, against 10k-sample
 // epochs run just before and after; process peak RSS; about 20 minutes). FLOWCAST_ISA forces a kernel table.
 import { execFileSync } from 'node:child_process';
@@ -29,6 +32,7 @@ const { values: opts } = parseArgs({
     quick: { type: 'boolean' },
     repeats: { type: 'string' },
     'no-torch': { type: 'boolean' },
+    'no-ort': { type: 'boolean' },
     scale: { type: 'boolean' },
   },
 });
@@ -75,9 +79,15 @@ async function throughput(spec, batch, samples) {
     let t0 = performance.now();
     await m.fitEpoch(x, y, samples, batch, false);
     train.push(samples / ((performance.now() - t0) / 1000));
-    t0 = performance.now();
-    await m.predict(x, samples, batch);
-    infer.push(samples / ((performance.now() - t0) / 1000));
+    // Inference at the workload's batch and at all samples in one call (the
+    // same two settings onnxruntime gets); the better one counts.
+    let best = 0;
+    for (const size of [batch, samples]) {
+      t0 = performance.now();
+      await m.predict(x, samples, size);
+      best = Math.max(best, samples / ((performance.now() - t0) / 1000));
+    }
+    infer.push(best);
   }
   m.dispose();
   return { train: median(train), infer: median(infer) };
@@ -121,6 +131,71 @@ function torchResults() {
     log(`PyTorch: not measured (${String(err.message).split('\n')[0]}); install Debian's python3-torch to compare`);
     return null;
   }
+}
+
+// onnxruntime-node on the W1/W2 networks (weights as initialized: speed does
+// not depend on their values) exported by flowcast, inference and S1 steps.
+async function ortResults() {
+  if (opts['no-ort']) return null;
+  let ort;
+  try {
+    ort = await import('onnxruntime-node');
+  } catch (err) {
+    log(`onnxruntime-node: not measured (${String(err.message).split('\n')[0]})`);
+    return null;
+  }
+  const { sequential, lstm, dense, onnxModel } = await import('../dist/index.js');
+  const net = (steps, features, units, tanh) =>
+    sequential({ inputShape: [steps, features], layers: [lstm(units, { returnSequences: true }), lstm(units), dense(1, { activation: tanh ? 'tanh' : 'linear' })], seed: 0 });
+  const infer = async (session, steps, features, batch, samples) => {
+    const x = data(samples * steps * features, 1);
+    const run = async () => {
+      for (let s0 = 0; s0 < samples; s0 += batch) {
+        const m = Math.min(batch, samples - s0);
+        await session.run({ window: new ort.Tensor('float32', x.subarray(s0 * steps * features, (s0 + m) * steps * features), [m, steps, features]) });
+      }
+    };
+    await run(); // warm-up
+    const rates = [];
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      await run();
+      rates.push(samples / ((performance.now() - t0) / 1000));
+    }
+    return median(rates);
+  };
+  const results = {};
+  for (const threads of [1, 2]) {
+    const options = { logSeverityLevel: 3, intraOpNumThreads: threads, interOpNumThreads: 1 };
+    const w1 = net(10, 1, 100, true);
+    const w2 = net(60, 8, 256, false);
+    const s1 = await ort.InferenceSession.create(onnxModel(w1, { allowUntrained: true }).bytes, options);
+    const s2 = await ort.InferenceSession.create(onnxModel(w2, { allowUntrained: true }).bytes, options);
+    const n1 = quick ? 2000 : 10000;
+    const n2 = quick ? 128 : 640;
+    const W1 = { infer: Math.max(await infer(s1, 10, 1, 100, n1), await infer(s1, 10, 1, n1, n1)) };
+    const W2 = { infer: Math.max(await infer(s2, 60, 8, 64, n2), await infer(s2, 60, 8, n2, n2)) };
+    // S1: one step per awaited run(), (h, c) fed back through the state I/O.
+    const st = await ort.InferenceSession.create(onnxModel(w1, { allowUntrained: true, state: true }).bytes, options);
+    const steps = quick ? 500 : 5000;
+    const xs = data(steps, 3);
+    const zeros = () => new ort.Tensor('float32', new Float32Array(100), [1, 100]);
+    const times = [];
+    for (let r = 0; r <= repeats; r++) {
+      let feeds = { 'h_in.0': zeros(), 'c_in.0': zeros(), 'h_in.1': zeros(), 'c_in.1': zeros() };
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) {
+        const out = await st.run({ window: new ort.Tensor('float32', xs.subarray(i, i + 1), [1, 1, 1]), ...feeds });
+        feeds = { 'h_in.0': out['h_out.0'], 'c_in.0': out['c_out.0'], 'h_in.1': out['h_out.1'], 'c_in.1': out['c_out.1'] };
+      }
+      if (r > 0) times.push(((performance.now() - t0) * 1000) / steps); // r = 0 warms up
+    }
+    results[threads] = { W1, W2, S1: { step_us: median(times) } };
+    for (const s of [s1, s2, st]) await s.release();
+    w1.dispose();
+    w2.dispose();
+  }
+  return { version: ort.env.versions?.node ?? null, results };
 }
 
 // Does throughput hold as the data grows (no per-epoch cost beyond the data)?
@@ -176,6 +251,7 @@ const peak = { one: b.peakGflops(isa, 1, 3e7), all: b.peakGflops(isa, os.availab
 const fc = { 1: await flowcastAt(1), 2: await flowcastAt(2) };
 b.setThreads(initialThreads);
 const torch = torchResults();
+const onnxrt = await ortResults();
 
 const best = (r, w, k, lower = false) => {
   const vals = Object.entries(r).map(([th, v]) => ({ th: Number(th), v: v[w][k] }));
@@ -193,6 +269,7 @@ for (const [w, k, unit] of [
   const lower = k === 'step_us';
   const f = best(fc, w, k, lower);
   const t = torch ? best(torch.results, w, k, lower) : null;
+  const o = onnxrt && k !== 'train' ? best(onnxrt.results, w, k, lower) : null;
   const flop = k === 'step_us' ? FLOP.S1.step : FLOP[w][k];
   const gflops = lower ? flop / (f.v * 1e-6) / 1e9 : (f.v * flop) / 1e9;
   rows.push({
@@ -205,6 +282,9 @@ for (const [w, k, unit] of [
     torch: t ? t.v : null,
     torch_threads: t ? t.th : null,
     speedup: t ? (lower ? t.v / f.v : f.v / t.v) : null,
+    ort: o ? o.v : null,
+    ort_threads: o ? o.th : null,
+    speedup_vs_ort: o ? (lower ? o.v / f.v : f.v / o.v) : null,
   });
 }
 
@@ -215,6 +295,8 @@ const report = {
   torch: torch?.torch ?? null,
   flowcast: fc,
   pytorch: torch?.results ?? null,
+  onnxruntime_node: onnxrt?.version ?? null,
+  onnxruntime: onnxrt?.results ?? null,
   rows,
 };
 
@@ -227,15 +309,14 @@ if (opts.json) {
   log(`readCsv of the book data (240,763 rows, .csv.gz): ${n(report.readCsv_ms)} ms`);
   log(`medians of ${repeats} repeats; each side at its better thread count (1 or 2)`);
   log('');
-  log('workload      unit         flowcast (thr)   GFLOP/s  of peak   PyTorch (thr)   speedup');
+  log('workload      unit         flowcast (thr)   GFLOP/s  of peak   PyTorch (thr)   speedup   onnxruntime (thr)   speedup');
   for (const r of rows) {
     const d = r.unit === 'us/step' ? 1 : 0;
     log(
       `${r.workload.padEnd(13)} ${r.unit.padEnd(11)} ${n(r.flowcast, d).padStart(10)} (${r.flowcast_threads})` +
         `${n(r.gflops, 1).padStart(10)} ${(n(r.peak_fraction * 100, 0) + '%').padStart(8)}` +
-        `${n(r.torch, d).padStart(12)} (${r.torch_threads ?? '-'})${r.speedup === null ? '' : `${n(r.speedup, 2).padStart(9)}x`}`,
+        `${n(r.torch, d).padStart(12)} (${r.torch_threads ?? '-'})${r.speedup === null ? '          ' : `${n(r.speedup, 2).padStart(9)}x`}` +
+        `${r.ort === null ? '' : `${n(r.ort, d).padStart(16)} (${r.ort_threads})${n(r.speedup_vs_ort, 2).padStart(9)}x`}`,
     );
   }
-  log('');
-  log('onnxruntime-node: not compared yet (needs the ONNX exporter, issue 4).');
 }

@@ -26,6 +26,7 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
       L.w_t.assign((long)in * kLstmGates * L.spec.units, T(0));
       L.bias_sum.assign(kLstmGates * L.spec.units, T(0));
       L.r_t.assign((long)L.spec.units * kLstmGates * L.spec.units, T(0));
+      L.w_t_packed.assign(kern_.packed_b_size(in, kLstmGates * L.spec.units), T(0));
       L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, kLstmGates * L.spec.units), T(0));
       L.r_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, L.spec.units), T(0));
       L.w_off = layout_[p++].offset;
@@ -100,6 +101,11 @@ void Network<T>::for_row_blocks(int B, double work, const std::function<void(int
     fn(b0, std::min(chunk, B - b0));
   });
 }
+
+// Below this many rows (T * B) the hoisted input projection reads the
+// pre-packed W_ih^T (streaming steps, small batches); above, the blocked GEMM
+// packs both operands itself, which pays off over many rows.
+constexpr int kPackedInputRows = 128;
 
 // out (cols, rows) = in (rows, cols)^T
 template <typename T>
@@ -210,6 +216,7 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   if (L.packed_version != params_version_) {
     transpose(W, G, I, L.w_t.data());
     transpose(R, G, H, L.r_t.data());
+    kern_.pack_b(I, G, L.w_t.data(), G, L.w_t_packed.data());
     kern_.pack_b(H, G, L.r_t.data(), G, L.r_t_packed.data());
     L.packed_version = params_version_;
   }
@@ -218,7 +225,10 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   // the bias added as the rank-1 product ones (T*B, 1) · b (1, 4H), so it
   // runs in the kernels and threads too (1 * b is exact: same sums as a loop).
   T* Z = L.gates.data();
-  gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
+  if (TT * B < kPackedInputRows)
+    kern_.gemm_packed_b(TT * B, 0, G, G, I, x, I, L.w_t_packed.data(), T(0), Z, G);
+  else
+    gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
   for (int j = 0; j < G; j++) L.bias_sum[j] = bi[j] + bh[j];
   gemm(false, false, TT * B, G, 1, ones_.data(), 1, L.bias_sum.data(), G, T(1), Z, G);
   // The recurrence. Batch rows are independent, so each thread takes a block

@@ -97,7 +97,7 @@ class Network {
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
     std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
     std::vector<T> bias_sum;                        // LSTM: b_ih + b_hh (4H)
-    std::vector<T> r_t_packed, r_packed;           // W_hh^T and W_hh packed for the kernels (pack_b)
+    std::vector<T> w_t_packed, r_t_packed, r_packed;  // W_ih^T, W_hh^T and W_hh packed for the kernels (pack_b)
     uint64_t packed_version = ~uint64_t(0);         // params_version_ w_t / r_t_packed were built from
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
     std::vector<T> out;                             // Dense output (rows, O), activated

@@ -117,26 +117,28 @@ struct Scratch {
 };
 thread_local Scratch tl_pack_a, tl_pack_b;
 
-// C[0:mr, 0:nr) (=|+=) A(0:mr, 0:kc) * Bp with A(r, k) = A[r*ars + k*acs];
-// rows >= mr are never read.
-static void micro_6x16(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+// C[0:MR, 0:nr) (=|+=) A(0:MR, 0:kc) * Bp with A(r, k) = A[r*ars + k*acs].
+// MR (1..6) is a compile-time row count, so a short block (one streaming row,
+// a batch tail) does only its own rows' FMAs, each row's sum in the same k order.
+template <int MR>
+static void micro_rx16(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
                        bool accumulate) {
-  const float* a[6];
-  for (int r = 0; r < 6; r++) a[r] = A + (r < mr ? r : mr - 1) * ars;
-  __m256 c[6][2];
-  for (int r = 0; r < 6; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
+  const float* a[MR];
+  for (int r = 0; r < MR; r++) a[r] = A + r * ars;
+  __m256 c[MR][2];
+  for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
   for (int k = 0; k < kc; k++) {
     const __m256 b0 = _mm256_loadu_ps(Bp + k * 16);
     const __m256 b1 = _mm256_loadu_ps(Bp + k * 16 + 8);
     const long ka = k * acs;
-    for (int r = 0; r < 6; r++) {
+    for (int r = 0; r < MR; r++) {
       const __m256 x = _mm256_broadcast_ss(a[r] + ka);
       c[r][0] = _mm256_fmadd_ps(x, b0, c[r][0]);
       c[r][1] = _mm256_fmadd_ps(x, b1, c[r][1]);
     }
   }
   const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
-  for (int r = 0; r < mr; r++) {
+  for (int r = 0; r < MR; r++) {
     float* cr = C + (long)r * ldc;
     __m256 v0 = c[r][0], v1 = c[r][1];
     if (accumulate) {
@@ -145,6 +147,19 @@ static void micro_6x16(int kc, const float* A, long ars, long acs, const float* 
     }
     store(cr, m0, v0);
     store(cr + 8, m1, v1);
+  }
+}
+
+// micro_rx16 for mr (1..6) rows; rows >= mr are never read.
+static void micro_6x16(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+                       bool accumulate) {
+  switch (mr) {
+    case 1: return micro_rx16<1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 2: return micro_rx16<2>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 3: return micro_rx16<3>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 4: return micro_rx16<4>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 5: return micro_rx16<5>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    default: return micro_rx16<6>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
   }
 }
 

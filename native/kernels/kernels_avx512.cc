@@ -144,27 +144,30 @@ struct Scratch {
 };
 thread_local Scratch tl_pack_a, tl_pack_b;
 
-// C[0:mr, 0:nr) (=|+=) A(0:mr, 0:kc) * Bp, Bp a packed kc x 32 panel and
+// C[0:MR, 0:nr) (=|+=) A(0:MR, 0:kc) * Bp, Bp a packed kc x 32 panel and
 // A(r, k) = A[r*ars + k*acs] (a packed 8-row micro-panel: ars 1, acs 8; or
-// rows of a row-major matrix: ars lda, acs 1). Rows >= mr are never read.
-static void micro_8x32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+// rows of a row-major matrix: ars lda, acs 1). MR is a compile-time row count
+// (1..8) so a short block (one streaming row, a batch tail) does only its own
+// rows' FMAs; each row's sum runs in the same k order whatever MR is.
+template <int MR>
+static void micro_rx32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
                        bool accumulate) {
-  const float* a[8];
-  for (int r = 0; r < 8; r++) a[r] = A + (r < mr ? r : mr - 1) * ars;
-  __m512 c[8][2];
-  for (int r = 0; r < 8; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  const float* a[MR];
+  for (int r = 0; r < MR; r++) a[r] = A + r * ars;
+  __m512 c[MR][2];
+  for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
   for (int k = 0; k < kc; k++) {
     const __m512 b0 = _mm512_loadu_ps(Bp + k * 32);
     const __m512 b1 = _mm512_loadu_ps(Bp + k * 32 + 16);
     const long ka = k * acs;
-    for (int r = 0; r < 8; r++) {
+    for (int r = 0; r < MR; r++) {
       const __m512 x = _mm512_set1_ps(a[r][ka]);
       c[r][0] = _mm512_fmadd_ps(x, b0, c[r][0]);
       c[r][1] = _mm512_fmadd_ps(x, b1, c[r][1]);
     }
   }
   const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
-  for (int r = 0; r < mr; r++) {
+  for (int r = 0; r < MR; r++) {
     float* cr = C + (long)r * ldc;
     __m512 v0 = c[r][0], v1 = c[r][1];
     if (accumulate) {
@@ -173,6 +176,21 @@ static void micro_8x32(int kc, const float* A, long ars, long acs, const float* 
     }
     _mm512_mask_storeu_ps(cr, m0, v0);
     _mm512_mask_storeu_ps(cr + 16, m1, v1);
+  }
+}
+
+// micro_rx32 for mr (1..8) rows. Rows >= mr are never read.
+static void micro_8x32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+                       bool accumulate) {
+  switch (mr) {
+    case 1: return micro_rx32<1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 2: return micro_rx32<2>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 3: return micro_rx32<3>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 4: return micro_rx32<4>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 5: return micro_rx32<5>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 6: return micro_rx32<6>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 7: return micro_rx32<7>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    default: return micro_rx32<8>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
   }
 }
 

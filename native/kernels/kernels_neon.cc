@@ -34,27 +34,29 @@ static inline void store_n(float* p, float32x4_t v, int n) {
   if (n > 0) memcpy(p, t, sizeof(float) * (size_t)n);
 }
 
-// C[r, 0:nr) (=|+=) sum_k A(r, k) B[k, 0:nr) for r < mr (<= 4), nr <= 8,
-// A(r, k) = A[r*ars + k*acs]. Rows >= mr are never read.
-static void block(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc, int mr,
-                  int nr, bool accumulate) {
-  const float* a[4];
-  for (int r = 0; r < 4; r++) a[r] = A + (r < mr ? r : mr - 1) * ars;
-  float32x4_t c[4][2];
-  for (int r = 0; r < 4; r++) c[r][0] = c[r][1] = vdupq_n_f32(0.0f);
+// C[r, 0:nr) (=|+=) sum_k A(r, k) B[k, 0:nr) for r < MR (1..4, compile
+// time, so a short block does only its own rows' FMAs), nr <= 8,
+// A(r, k) = A[r*ars + k*acs].
+template <int MR>
+static void block_r(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc, int nr,
+                    bool accumulate) {
+  const float* a[MR];
+  for (int r = 0; r < MR; r++) a[r] = A + r * ars;
+  float32x4_t c[MR][2];
+  for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = vdupq_n_f32(0.0f);
   const int n0 = nr < 4 ? nr : 4, n1 = nr - 4;
   for (int k = 0; k < K; k++) {
     const float* b = B + (long)k * ldb;
     const float32x4_t b0 = load_n(b, n0);
     const float32x4_t b1 = load_n(b + 4, n1);
     const long ka = (long)k * acs;
-    for (int r = 0; r < 4; r++) {
+    for (int r = 0; r < MR; r++) {
       const float32x4_t x = vdupq_n_f32(a[r][ka]);
       c[r][0] = vfmaq_f32(c[r][0], x, b0);
       c[r][1] = vfmaq_f32(c[r][1], x, b1);
     }
   }
-  for (int r = 0; r < mr; r++) {
+  for (int r = 0; r < MR; r++) {
     float* cr = C + (long)r * ldc;
     float32x4_t v0 = c[r][0], v1 = c[r][1];
     if (accumulate) {
@@ -63,6 +65,17 @@ static void block(int K, const float* A, long ars, long acs, const float* B, lon
     }
     store_n(cr, v0, n0);
     store_n(cr + 4, v1, n1);
+  }
+}
+
+// block_r for mr (1..4) rows; rows >= mr are never read.
+static void block(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc, int mr,
+                  int nr, bool accumulate) {
+  switch (mr) {
+    case 1: return block_r<1>(K, A, ars, acs, B, ldb, C, ldc, nr, accumulate);
+    case 2: return block_r<2>(K, A, ars, acs, B, ldb, C, ldc, nr, accumulate);
+    case 3: return block_r<3>(K, A, ars, acs, B, ldb, C, ldc, nr, accumulate);
+    default: return block_r<4>(K, A, ars, acs, B, ldb, C, ldc, nr, accumulate);
   }
 }
 
