@@ -9,6 +9,10 @@
 
 namespace fc {
 
+// Input widths up to this take the transposed weight-gradient product (see lstm_backward).
+constexpr int kNarrowInput = 4;
+
+
 template <typename T>
 Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool threaded)
     : spec_(spec), kern_(kernels), threaded_(threaded) {
@@ -41,6 +45,10 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
     in = L.spec.units;
   }
   seq_out_ = spec_.layers[last_lstm_].return_sequences;
+  long narrow = 0;
+  for (const Layer& L : layers_)
+    if (L.spec.kind == LayerKind::kLstm && L.in <= kNarrowInput) narrow = std::max(narrow, (long)L.in * kLstmGates * L.spec.units);
+  dW_ih_t_.assign(narrow, T(0));
   for (size_t k = 0; k < layers_.size(); k++) {
     Layer& L = layers_[k];
     const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
@@ -391,7 +399,16 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
   });
   const T* dZ = L.dgates.data();  // (T*B, 4H)
   const int rows = TT * B;
-  gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);               // dW_ih += dZ^T X
+  if (I <= kNarrowInput) {
+    // Few input features (the book: 1): dW_ih^T (I, 4H) = X^T dZ reads dZ once
+    // as it is, where dZ^T X would pack all of dZ^T for a 1-column product.
+    T* dWt = dW_ih_t_.data();
+    gemm(true, false, I, G, rows, x, I, dZ, G, T(0), dWt, G);
+    for (int g = 0; g < G; g++)
+      for (int i = 0; i < I; i++) dW[(long)g * I + i] += dWt[(long)i * G + g];
+  } else {
+    gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);  // dW_ih += dZ^T X
+  }
   gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
   // db_ih and db_hh += column sums of dZ, as ones (1, T*B) · dZ.
   gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(1), dbi, G);

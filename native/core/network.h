@@ -132,6 +132,7 @@ class Network {
   std::vector<T> x_tm_;   // (T, B, F)
   std::vector<T> ones_;   // (T*B) ones: bias terms as rank-1 GEMMs
   std::vector<T> dh_, dh_next_, dc_;  // (B, H_max) scratch for BPTT
+  std::vector<T> dW_ih_t_;             // (I, 4H) scratch: dW_ih^T of a narrow-input layer
   std::vector<double> loss_scratch_;
 };
 
