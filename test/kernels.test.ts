@@ -130,7 +130,7 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
     const m = new b.NativeModel(spec(s), 3);
     m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
     await m.fitEpoch(x, y, n, 50, true);
-    const out = { p: m.getParams(), pred: await m.predict(x, n, 64) };
+    const out = { p: m.getParams(), pred: await m.predict(x, n, 64), whole: await m.predict(x, n, n) };
     m.dispose();
     return out;
   };
@@ -139,7 +139,9 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
   const three = await run(3);
   t.same(two.p, one.p, '2 threads == 1 thread, bit for bit (weights after 3 shuffled Adam steps)');
   t.same(three.p, one.p, '3 threads == 1 thread');
-  t.same(two.pred, one.pred, 'predictions too');
+  t.same(two.pred, one.pred, 'predictions too (2 threads: each on its own replica and share of the batches)');
+  t.same(three.pred, one.pred, 'predictions at 3 threads');
+  t.same(two.whole, one.pred, 'a stateless model predicts the same at any batch size (rows are independent)');
   t.throws(() => setThreads(0), { name: 'InvalidArgumentError', message: /Expected positive integer for n but received 0/ });
   const m = new b.NativeModel(spec(s), 3);
   m.compileAdam(1e-3, 0.9, 0.999, 1e-7);

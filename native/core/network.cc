@@ -417,6 +417,27 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
 }
 
 template <typename T>
+bool Network<T>::stateful() const {
+  for (const Layer& L : layers_)
+    if (L.spec.kind == LayerKind::kLstm && L.spec.stateful) return true;
+  return false;
+}
+
+template <typename T>
+void Network<T>::prepare_replicas(int count, int B) {
+  if ((int)replicas_.size() != count) {
+    replicas_.clear();
+    for (int i = 0; i < count; i++) replicas_.push_back(std::make_unique<Network>(spec_, kern_, /*threaded=*/false));
+    replicas_version_ = ~uint64_t(0);
+  }
+  for (auto& r : replicas_) {
+    if (replicas_version_ != params_version_) std::copy(params_.begin(), params_.end(), r->params());
+    r->ensure_capacity(B);
+  }
+  replicas_version_ = params_version_;
+}
+
+template <typename T>
 void Network<T>::reset_states() {
   for (Layer& L : layers_) {
     std::fill(L.state_h.begin(), L.state_h.end(), T(0));

@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "core/spec.h"
@@ -81,6 +82,16 @@ class Network {
   // gradient), for the batch of the last forward and mse_loss.
   void backward();
 
+  // True if any LSTM layer carries state across batches.
+  bool stateful() const;
+
+  // Single-threaded copies of this network for batch-parallel inference: each
+  // pool thread runs whole batches on its own replica, with no barrier per
+  // layer or step. replica(i) has the current parameters and workspaces for
+  // B rows (call prepare_replicas on the calling thread first: it allocates).
+  void prepare_replicas(int count, int B);
+  Network& replica(int i) { return *replicas_[i]; }
+
   // Stateful state: (h, c) rows per LSTM layer. reset_states zeros all rows.
   void reset_states();
   int state_rows() const { return state_rows_; }
@@ -134,6 +145,8 @@ class Network {
   std::vector<T> dh_, dh_next_, dc_;  // (B, H_max) scratch for BPTT
   std::vector<T> dW_ih_t_;             // (I, 4H) scratch: dW_ih^T of a narrow-input layer
   std::vector<double> loss_scratch_;
+  std::vector<std::unique_ptr<Network>> replicas_;
+  uint64_t replicas_version_ = ~uint64_t(0);  // params_version_ the replicas copied
 };
 
 extern template class Network<float>;

@@ -1,5 +1,7 @@
 #include "core/trainer.h"
 
+#include "core/thread_pool.h"
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -52,10 +54,47 @@ fc_status train_epoch(Network<float>& net, Adam& opt, const float* x, const floa
   return FC_STATUS_OK;
 }
 
+// Rows per forward when a stateless model predicts: the rows are independent,
+// so a large batch is split into chunks whose activations stay in cache
+// (throughput falls by half from 128 to 1,000 rows for the book model).
+constexpr int kInferenceRows = 128;
+
 fc_status predict(Network<float>& net, const float* x, int64_t n, int batch_size, float* out,
                   const std::atomic<bool>* cancel) {
   if (n <= 0 || batch_size <= 0) return FC_STATUS_INVALID_ARGUMENT;
   const long per = net.out_per_sample();
+  ThreadPool* pool = net.pool();
+  if (pool && pool->size() > 1 && !net.stateful()) {
+    // Chunks of at most kInferenceRows, the same number per thread.
+    const int threads = pool->size();
+    const int64_t per_thread = (n + threads - 1) / threads;
+    const int64_t chunks = (per_thread + kInferenceRows - 1) / kInferenceRows;
+    batch_size = (int)std::min<int64_t>(batch_size, (per_thread + chunks - 1) / chunks);
+  }
+  const int64_t batches = (n + batch_size - 1) / batch_size;
+  const int tasks = pool ? std::min<int64_t>(pool->size(), batches) : 1;
+  if (tasks > 1 && !net.stateful()) {
+    // Stateless: batches are independent, so each thread takes a contiguous
+    // share of them on its own replica. Every batch holds the same rows as in
+    // the serial loop and each row's arithmetic does not depend on which
+    // thread runs it, so the output is the same.
+    net.prepare_replicas(tasks, (int)std::min<int64_t>(batch_size, n));
+    std::atomic<bool> cancelled{false};
+    pool->parallel_for(tasks, [&](int p) {
+      Network<float>& r = net.replica(p);
+      for (int64_t b = batches * p / tasks; b < batches * (p + 1) / tasks; b++) {
+        if ((cancel && cancel->load(std::memory_order_relaxed)) || cancelled.load(std::memory_order_relaxed)) {
+          cancelled.store(true);
+          return;
+        }
+        const int64_t start = b * batch_size;
+        const int B = (int)std::min<int64_t>(batch_size, n - start);
+        r.forward(x, nullptr, start, B, /*update_state=*/false);
+        r.copy_output(out + start * per);
+      }
+    });
+    return cancelled.load() ? FC_STATUS_CANCELLED : FC_STATUS_OK;
+  }
   for (int64_t start = 0; start < n; start += batch_size) {
     if (cancel && cancel->load(std::memory_order_relaxed)) return FC_STATUS_CANCELLED;
     const int B = (int)std::min<int64_t>(batch_size, n - start);
