@@ -198,6 +198,35 @@ async function ortResults() {
   return { version: ort.env.versions?.node ?? null, results };
 }
 
+// The public streaming APIs on the W1 network: model.stream().step() (native,
+// synchronous) and OnnxForecaster.step() (onnxruntime-node, state I/O, awaited),
+// each including its argument checks and state handling.
+async function streamingApis(ortAvailable) {
+  const { sequential, lstm, dense, onnxModel, OnnxForecaster } = await import('../dist/index.js');
+  const model = sequential({ inputShape: [10, 1], layers: [lstm(100, { returnSequences: true }), lstm(100), dense(1, { activation: 'tanh' })], seed: 0 });
+  const steps = quick ? 500 : 5000;
+  const xs = data(steps, 4);
+  const time = async (step) => {
+    const times = [];
+    for (let r = 0; r <= repeats; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < steps; i++) await step(xs[i]);
+      if (r > 0) times.push(((performance.now() - t0) * 1000) / steps);
+    }
+    return median(times);
+  };
+  const stream = model.stream();
+  const out = { native_stream_step_us: await time((v) => stream.step([v])), onnx_forecaster_step_us: null };
+  stream.dispose();
+  if (ortAvailable) {
+    const f = await OnnxForecaster.load(onnxModel(model, { allowUntrained: true, state: true }).bytes, { threads: 1 });
+    out.onnx_forecaster_step_us = await time((v) => f.step([v]));
+    await f.dispose();
+  }
+  model.dispose();
+  return out;
+}
+
 // Does throughput hold as the data grows (no per-epoch cost beyond the data)?
 // Each large epoch is bracketed by 10k-sample epochs on the same model and
 // compared with their mean, so drift in the shared machine's speed cancels.
@@ -252,6 +281,7 @@ const fc = { 1: await flowcastAt(1), 2: await flowcastAt(2) };
 b.setThreads(initialThreads);
 const torch = torchResults();
 const onnxrt = await ortResults();
+const apis = await streamingApis(onnxrt !== null);
 
 const best = (r, w, k, lower = false) => {
   const vals = Object.entries(r).map(([th, v]) => ({ th: Number(th), v: v[w][k] }));
@@ -297,6 +327,7 @@ const report = {
   pytorch: torch?.results ?? null,
   onnxruntime_node: onnxrt?.version ?? null,
   onnxruntime: onnxrt?.results ?? null,
+  streaming_api: apis,
   rows,
 };
 
@@ -319,4 +350,7 @@ if (opts.json) {
         `${r.ort === null ? '' : `${n(r.ort, d).padStart(16)} (${r.ort_threads})${n(r.speedup_vs_ort, 2).padStart(9)}x`}`,
     );
   }
+  log('');
+  log(`streaming APIs (W1 net, 1 series, await per step): model.stream().step ${n(apis.native_stream_step_us, 1)} us, ` +
+    `OnnxForecaster.step ${apis.onnx_forecaster_step_us === null ? '-' : n(apis.onnx_forecaster_step_us, 1)} us`);
 }
