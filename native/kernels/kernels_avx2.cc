@@ -214,13 +214,21 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
     pack_panels(kc, N, B + (long)k0 * ldb, ldb, Bp);
     for (int m0 = 0; m0 < M; m0 += kMC) {
       const int mc = M - m0 < kMC ? M - m0 : kMC;
-      pack_a(mc, kc, A + (long)m0 * ars + (long)k0 * acs, ars, acs, Ap);
+      const float* Am = A + (long)m0 * ars + (long)k0 * acs;
+      // op(A) = A^T is packed into micro-panels (k-major) for contiguous reads;
+      // a row-major A (acs 1) is read in place, rows streaming along k.
+      const bool packed = acs != 1;
+      if (packed) pack_a(mc, kc, Am, ars, acs, Ap);
       for (int p = 0; p < panels; p++) {
         const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
         for (int q = 0; q < mc; q += kBMR) {
           const int mr = mc - q < kBMR ? mc - q : kBMR;
-          micro_6x16(kc, Ap + (size_t)q * kc, 1, kBMR, Bp + (size_t)p * kc * kBNR, C + (long)(m0 + q) * ldc + n0, ldc,
-                     mr, nr, acc);
+          float* Cq = C + (long)(m0 + q) * ldc + n0;
+          const float* Bq = Bp + (size_t)p * kc * kBNR;
+          if (packed)
+            micro_6x16(kc, Ap + (size_t)q * kc, 1, kBMR, Bq, Cq, ldc, mr, nr, acc);
+          else
+            micro_6x16(kc, Am + (long)q * ars, ars, 1, Bq, Cq, ldc, mr, nr, acc);
         }
       }
     }

@@ -146,51 +146,60 @@ thread_local Scratch tl_pack_a, tl_pack_b;
 
 // C[0:MR, 0:nr) (=|+=) A(0:MR, 0:kc) * Bp, Bp a packed kc x 32 panel and
 // A(r, k) = A[r*ars + k*acs] (a packed 8-row micro-panel: ars 1, acs 8; or
-// rows of a row-major matrix: ars lda, acs 1). MR is a compile-time row count
-// (1..8) so a short block (one streaming row, a batch tail) does only its own
-// rows' FMAs; each row's sum runs in the same k order whatever MR is.
-template <int MR>
-static void micro_rx32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
+// rows of a row-major matrix: ars lda, acs 1). MR (1..8 rows) and NV (1 or 2
+// zmm of 16 columns) are compile-time, so a short block (one streaming row,
+// a batch tail) or a narrow panel (the last 16 or fewer columns, as in
+// H = 100 = 3 x 32 + 4) does only the FMAs it needs; each element's sum runs
+// in the same k order whatever MR and NV are.
+template <int MR, int NV>
+static void micro_tile(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
                        bool accumulate) {
   const float* a[MR];
   for (int r = 0; r < MR; r++) a[r] = A + r * ars;
-  __m512 c[MR][2];
-  for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = _mm512_setzero_ps();
+  __m512 c[MR][NV];
+  for (int r = 0; r < MR; r++)
+    for (int v = 0; v < NV; v++) c[r][v] = _mm512_setzero_ps();
   for (int k = 0; k < kc; k++) {
-    const __m512 b0 = _mm512_loadu_ps(Bp + k * 32);
-    const __m512 b1 = _mm512_loadu_ps(Bp + k * 32 + 16);
+    __m512 b[NV];
+    for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(Bp + k * 32 + 16 * v);
     const long ka = k * acs;
     for (int r = 0; r < MR; r++) {
       const __m512 x = _mm512_set1_ps(a[r][ka]);
-      c[r][0] = _mm512_fmadd_ps(x, b0, c[r][0]);
-      c[r][1] = _mm512_fmadd_ps(x, b1, c[r][1]);
+      for (int v = 0; v < NV; v++) c[r][v] = _mm512_fmadd_ps(x, b[v], c[r][v]);
     }
   }
-  const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
   for (int r = 0; r < MR; r++) {
     float* cr = C + (long)r * ldc;
-    __m512 v0 = c[r][0], v1 = c[r][1];
-    if (accumulate) {
-      v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, cr));
-      v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(m1, cr + 16));
+    for (int v = 0; v < NV; v++) {
+      const __mmask16 m = tail_mask(nr - 16 * v);
+      __m512 acc = c[r][v];
+      if (accumulate) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(m, cr + 16 * v));
+      _mm512_mask_storeu_ps(cr + 16 * v, m, acc);
     }
-    _mm512_mask_storeu_ps(cr, m0, v0);
-    _mm512_mask_storeu_ps(cr + 16, m1, v1);
   }
 }
 
-// micro_rx32 for mr (1..8) rows. Rows >= mr are never read.
+template <int MR>
+static void micro_rows(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
+                       bool accumulate) {
+  if (nr > 16)
+    micro_tile<MR, 2>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+  else
+    micro_tile<MR, 1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+}
+
+// The micro-kernel for mr (1..8) rows and nr (1..32) columns. Rows >= mr are never read.
 static void micro_8x32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
                        bool accumulate) {
   switch (mr) {
-    case 1: return micro_rx32<1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    case 2: return micro_rx32<2>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    case 3: return micro_rx32<3>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    case 4: return micro_rx32<4>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    case 5: return micro_rx32<5>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    case 6: return micro_rx32<6>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    case 7: return micro_rx32<7>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    default: return micro_rx32<8>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 1: return micro_rows<1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 2: return micro_rows<2>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 3: return micro_rows<3>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 4: return micro_rows<4>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 5: return micro_rows<5>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 6: return micro_rows<6>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 7: return micro_rows<7>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    default: return micro_rows<8>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
   }
 }
 
@@ -245,14 +254,22 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
     pack_panels(kc, N, B + (long)k0 * ldb, ldb, Bp);
     for (int m0 = 0; m0 < M; m0 += kMC) {
       const int mc = M - m0 < kMC ? M - m0 : kMC;
-      // Pack op(A)[m0:m0+mc, k0:k0+kc] into 8-row micro-panels (k-major), zero-padded.
-      pack_a(mc, kc, A + (long)m0 * ars + (long)k0 * acs, ars, acs, Ap);
+      const float* Am = A + (long)m0 * ars + (long)k0 * acs;
+      // op(A) = A^T (ars 1) is packed into 8-row micro-panels (k-major, zero-padded)
+      // so the micro-kernel reads it contiguously; a row-major A (acs 1) is read
+      // in place, 8 rows streaming along k, as the recurrent steps do.
+      const bool packed = acs != 1;
+      if (packed) pack_a(mc, kc, Am, ars, acs, Ap);
       for (int p = 0; p < panels; p++) {
         const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
         for (int q = 0; q < mc; q += kBMR) {
           const int mr = mc - q < kBMR ? mc - q : kBMR;
-          micro_8x32(kc, Ap + (size_t)q * kc, 1, kBMR, Bp + (size_t)p * kc * kBNR, C + (long)(m0 + q) * ldc + n0, ldc,
-                     mr, nr, acc);
+          float* Cq = C + (long)(m0 + q) * ldc + n0;
+          const float* Bq = Bp + (size_t)p * kc * kBNR;
+          if (packed)
+            micro_8x32(kc, Ap + (size_t)q * kc, 1, kBMR, Bq, Cq, ldc, mr, nr, acc);
+          else
+            micro_8x32(kc, Am + (long)q * ars, ars, 1, Bq, Cq, ldc, mr, nr, acc);
         }
       }
     }
