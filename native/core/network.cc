@@ -49,6 +49,10 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
   for (const Layer& L : layers_)
     if (L.spec.kind == LayerKind::kLstm && L.in <= kNarrowInput) narrow = std::max(narrow, (long)L.in * kLstmGates * L.spec.units);
   dW_ih_t_.assign(narrow, T(0));
+  long gates_max = 0;
+  for (const Layer& L : layers_)
+    if (L.spec.kind == LayerKind::kLstm) gates_max = std::max(gates_max, (long)kLstmGates * L.spec.units);
+  col_sums_.assign(gates_max, T(0));
   for (size_t k = 0; k < layers_.size(); k++) {
     Layer& L = layers_[k];
     const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
@@ -93,9 +97,10 @@ void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda
   }
 }
 
-// Runs fn(b0, nb) over blocks of batch rows: one block per thread (rows in
-// multiples of 8, the micro-kernels' tile height), or all rows at once when
-// single-threaded or when `work` (multiply-adds per row) is too small to share.
+// Runs fn(b0, nb) over blocks of batch rows: one block per thread, as even
+// as possible (the micro-kernels handle any row count without padding, so
+// 50 + 50 rows beat 56 + 44), or all rows at once when single-threaded or
+// when `work` (multiply-adds per row) is too small to share.
 template <typename T>
 void Network<T>::for_row_blocks(int B, double work, const std::function<void(int, int)>& fn) {
   const int tasks = pool_ ? pool_->size() : 1;
@@ -103,17 +108,12 @@ void Network<T>::for_row_blocks(int B, double work, const std::function<void(int
     fn(0, B);
     return;
   }
-  const int chunk = 8 * (((B + 7) / 8 + tasks - 1) / tasks);
-  pool_->parallel_for((B + chunk - 1) / chunk, [&](int p) {
-    const int b0 = p * chunk;
-    fn(b0, std::min(chunk, B - b0));
+  const int blocks = std::min(tasks, B);
+  pool_->parallel_for(blocks, [&](int p) {
+    const int b0 = (int)((long)B * p / blocks);
+    fn(b0, (int)((long)B * (p + 1) / blocks) - b0);
   });
 }
-
-// Below this many rows (T * B) the hoisted input projection reads the
-// pre-packed W_ih^T (streaming steps, small batches); above, the blocked GEMM
-// packs both operands itself, which pays off over many rows.
-constexpr int kPackedInputRows = 128;
 
 // out (cols, rows) = in (rows, cols)^T
 template <typename T>
@@ -229,24 +229,19 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
     L.packed_version = params_version_;
   }
 
-  // Hoisted input projection for all T*B rows: Z = X W_ih^T + (b_ih + b_hh),
-  // the bias added as the rank-1 product ones (T*B, 1) · b (1, 4H), so it
-  // runs in the kernels and threads too (1 * b is exact: same sums as a loop).
-  T* Z = L.gates.data();
-  if (TT * B < kPackedInputRows)
-    kern_.gemm_packed_b(TT * B, 0, G, G, I, x, I, L.w_t_packed.data(), T(0), Z, G);
-  else
-    gemm(false, false, TT * B, G, I, x, I, L.w_t.data(), G, T(0), Z, G);
   for (int j = 0; j < G; j++) L.bias_sum[j] = bi[j] + bh[j];
-  gemm(false, false, TT * B, G, 1, ones_.data(), 1, L.bias_sum.data(), G, T(1), Z, G);
   // The recurrence. Batch rows are independent, so each thread takes a block
-  // of rows through every time step: one parallel region per layer, not two
-  // per step.
-  for_row_blocks(B, (double)G * H * TT, [&](int b0, int nb) {
+  // of rows through every time step: one parallel region per layer, with no
+  // barrier inside. Per step, for the block's rows:
+  //   Z_t = (b_ih + b_hh) + x_t W_ih^T + h_{t-1} W_hh^T
+  // (both weights pre-packed), then the gates and the cell.
+  T* Z = L.gates.data();
+  for_row_blocks(B, (double)G * (H + I) * TT, [&](int b0, int nb) {
     const long o = (long)b0 * H;
     for (int t = 0; t < TT; t++) {
       T* Zt = Z + (long)t * B * G + (long)b0 * G;
-      // Recurrent part: Z_t += h_{t-1} W_hh^T, then the gates and the cell.
+      for (int r = 0; r < nb; r++) std::memcpy(Zt + (long)r * G, L.bias_sum.data(), sizeof(T) * G);
+      kern_.gemm_packed_b(nb, 0, G, G, I, x + ((long)t * B + b0) * I, I, L.w_t_packed.data(), T(1), Zt, G);
       kern_.gemm_packed_b(nb, 0, G, G, H, L.hs.data() + t * BH + o, H, L.r_t_packed.data(), T(1), Zt, G);
       kern_.lstm_cell_forward(nb, H, Zt, L.cs.data() + t * BH + o, L.cs.data() + (t + 1) * BH + o,
                               L.tanh_c.data() + t * BH + o, L.hs.data() + (t + 1) * BH + o);
@@ -410,9 +405,13 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
     gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);  // dW_ih += dZ^T X
   }
   gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
-  // db_ih and db_hh += column sums of dZ, as ones (1, T*B) · dZ.
-  gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(1), dbi, G);
-  gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(1), dbh, G);
+  // db_ih and db_hh += column sums of dZ, as ones (1, T*B) · dZ, summed once.
+  T* col_sums = col_sums_.data();
+  gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(0), col_sums, G);
+  for (int j = 0; j < G; j++) {
+    dbi[j] += col_sums[j];
+    dbh[j] += col_sums[j];
+  }
   if (dx) gemm(false, false, rows, I, G, dZ, G, W, I, T(0), dx, I);  // dX = dZ W_ih
 }
 

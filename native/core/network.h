@@ -6,8 +6,8 @@
 // Internally every activation is time-major, so each time step is one
 // contiguous (B, .) block:
 //   x_tm   (T, B, F)       the batch, transposed from the user's (B, T, F)
-//   gates  (T, B, 4H)      z = x W_ih^T + b_ih + b_hh, then += h_{t-1} W_hh^T,
-//                          then activated in place (i, f, g, o)
+//   gates  (T, B, 4H)      z = (b_ih + b_hh) + x W_ih^T + h_{t-1} W_hh^T, computed
+//                          step by step per block of rows, activated in place (i, f, g, o)
 //   hs, cs (T+1, B, H)     slot 0 is the initial state, slot t+1 is after step t,
 //                          so hs[0..T) is "h_prev" and hs[1..T] the output, both
 //                          contiguous: the weight gradients are whole-sequence GEMMs
@@ -144,6 +144,7 @@ class Network {
   std::vector<T> ones_;   // (T*B) ones: bias terms as rank-1 GEMMs
   std::vector<T> dh_, dh_next_, dc_;  // (B, H_max) scratch for BPTT
   std::vector<T> dW_ih_t_;             // (I, 4H) scratch: dW_ih^T of a narrow-input layer
+  std::vector<T> col_sums_;            // (4H_max) scratch: column sums of dZ (the bias gradient)
   std::vector<double> loss_scratch_;
   std::vector<std::unique_ptr<Network>> replicas_;
   uint64_t replicas_version_ = ~uint64_t(0);  // params_version_ the replicas copied
