@@ -33,6 +33,7 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
       L.w_t_packed.assign(kern_.packed_b_size(in, kLstmGates * L.spec.units), T(0));
       L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, kLstmGates * L.spec.units), T(0));
       L.r_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, L.spec.units), T(0));
+      L.w_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, in), T(0));
       L.w_off = layout_[p++].offset;
       L.r_off = layout_[p++].offset;
       L.bi_off = layout_[p++].offset;
@@ -378,9 +379,11 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
   std::fill(dh_next, dh_next + BH, T(0));
   std::fill(dc, dc + BH, T(0));
   kern_.pack_b(G, H, R, H, L.r_packed.data());
+  if (dx) kern_.pack_b(G, I, W, I, L.w_packed.data());
 
-  // BPTT, t = T-1 .. 0, rows independent: one block of rows per thread.
-  for_row_blocks(B, (double)G * H * TT, [&](int b0, int nb) {
+  // BPTT, t = T-1 .. 0, rows independent: one block of rows per thread, which
+  // also passes dz_t down to the layer below (dX_t = dz_t W_ih) while dz_t is in cache.
+  for_row_blocks(B, (double)G * (H + (dx ? I : 0)) * TT, [&](int b0, int nb) {
     const long o = (long)b0 * H, n = (long)nb * H;
     for (int t = TT - 1; t >= 0; t--) {
       const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
@@ -390,6 +393,7 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
                                L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
       // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
       if (t > 0) kern_.gemm_packed_b(nb, 0, H, H, G, dZt, G, L.r_packed.data(), T(0), dh_next + o, H);
+      if (dx) kern_.gemm_packed_b(nb, 0, I, I, G, dZt, G, L.w_packed.data(), T(0), dx + ((long)t * B + b0) * I, I);
     }
   });
   const T* dZ = L.dgates.data();  // (T*B, 4H)
@@ -412,7 +416,6 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
     dbi[j] += col_sums[j];
     dbh[j] += col_sums[j];
   }
-  if (dx) gemm(false, false, rows, I, G, dZ, G, W, I, T(0), dx, I);  // dX = dZ W_ih
 }
 
 template <typename T>

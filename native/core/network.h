@@ -16,7 +16,7 @@
 // BPTT per layer, t = T-1 .. 0 (see kernels.h for the pointwise part):
 //   dz_t = cell_backward(dh_t + dz_{t+1} W_hh, dc)
 //   dW_ih += dZ^T X,  dW_hh += dZ^T H_prev,  db_ih = db_hh += sum_rows dZ,
-//   dX = dZ W_ih  (the layer below's dh).
+//   dX_t = dz_t W_ih  (the layer below's dh, per step with the recurrence).
 // Stateful layers start from their saved (h, c) rows instead of zeros; the
 // gradient is truncated at the batch boundary (Keras semantics).
 #ifndef FLOWCAST_CORE_NETWORK_H
@@ -108,7 +108,8 @@ class Network {
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
     std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
     std::vector<T> bias_sum;                        // LSTM: b_ih + b_hh (4H)
-    std::vector<T> w_t_packed, r_t_packed, r_packed;  // W_ih^T, W_hh^T and W_hh packed for the kernels (pack_b)
+    std::vector<T> w_t_packed, r_t_packed;          // W_ih^T, W_hh^T packed for the kernels (pack_b): forward
+    std::vector<T> w_packed, r_packed;              // W_ih, W_hh packed: BPTT (dX and dh products)
     uint64_t packed_version = ~uint64_t(0);         // params_version_ w_t / r_t_packed were built from
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
     std::vector<T> out;                             // Dense output (rows, O), activated
