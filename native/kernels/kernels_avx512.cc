@@ -188,7 +188,8 @@ static void micro_rows(int kc, const float* A, long ars, long acs, const float* 
     micro_tile<MR, 1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
 }
 
-// The micro-kernel for mr (1..8) rows and nr (1..32) columns. Rows >= mr are never read.
+// The micro-kernel for mr (1..12) rows and nr (1..32) columns. Rows >= mr
+// are never read. Up to 12 rows fit: 24 accumulators + 2 B vectors of 32 zmm.
 static void micro_8x32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
                        bool accumulate) {
   switch (mr) {
@@ -199,7 +200,11 @@ static void micro_8x32(int kc, const float* A, long ars, long acs, const float* 
     case 5: return micro_rows<5>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
     case 6: return micro_rows<6>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
     case 7: return micro_rows<7>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
-    default: return micro_rows<8>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 8: return micro_rows<8>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 9: return micro_rows<9>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 10: return micro_rows<10>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    case 11: return micro_rows<11>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
+    default: return micro_rows<12>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
   }
 }
 
@@ -290,6 +295,8 @@ static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
   }
 }
 
+constexpr int kMaxTileRows = 12;
+
 static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
                           float beta, float* C, int ldc) {
   const long panels = (N + kBNR - 1) / kBNR;
@@ -299,8 +306,10 @@ static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const flo
     for (int n0 = n_begin; n0 < n_end; n0 += kBNR) {
       const int nr = n_end - n0 < kBNR ? n_end - n0 : kBNR;
       const float* Bp = packed + (long)k0 * panels * kBNR + (long)(n0 / kBNR) * kc * kBNR;
-      for (int m0 = 0; m0 < M; m0 += kBMR) {
-        const int mr = M - m0 < kBMR ? M - m0 : kBMR;
+      // Rows in near-equal tiles of at most 12 (50 rows: 5 x 10, not 6 x 8 + 2).
+      const int tiles = (M + kMaxTileRows - 1) / kMaxTileRows;
+      for (int q = 0; q < tiles; q++) {
+        const int m0 = (int)((long)M * q / tiles), mr = (int)((long)M * (q + 1) / tiles) - m0;
         micro_8x32(kc, A + (long)m0 * lda + k0, lda, 1, Bp, C + (long)m0 * ldc + n0, ldc, mr, nr, acc);
       }
     }
