@@ -256,8 +256,10 @@ static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const flo
     for (int n0 = n_begin; n0 < n_end; n0 += kBNR) {
       const int nr = n_end - n0 < kBNR ? n_end - n0 : kBNR;
       const float* Bp = packed + (long)k0 * panels * kBNR + (long)(n0 / kBNR) * kc * kBNR;
-      for (int m0 = 0; m0 < M; m0 += kBMR) {
-        const int mr = M - m0 < kBMR ? M - m0 : kBMR;
+      // Rows in near-equal tiles of at most 6 (50 rows: 5 x 6 + 4 x 5, not 8 x 6 + 2).
+      const int tiles = (M + kBMR - 1) / kBMR;
+      for (int q = 0; q < tiles; q++) {
+        const int m0 = (int)((long)M * q / tiles), mr = (int)((long)M * (q + 1) / tiles) - m0;
         micro_6x16(kc, A + (long)m0 * lda + k0, lda, 1, Bp, C + (long)m0 * ldc + n0, ldc, mr, nr, acc);
       }
     }

@@ -115,14 +115,15 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
   }
 }
 
-// ---- Cache-blocked GEMM for large M (the hoisted input projection, the
-// weight gradients dZ^T X and dZ^T H with K = T*B, and dX) ----
+// ---- Cache-blocked GEMM for large M (the weight gradients dZ^T X and
+// dZ^T H with K = T*B, Dense layers over many rows) ----
 // BLIS-style: for each KC slice of k, op(B) is packed into NR-wide panels
-// (KC x 32, contiguous, stays in L1 while the micro-kernel sweeps M) and op(A)
-// into MR-tall micro-panels of MC rows (in L2). The 8 x 32 micro-kernel keeps
-// 16 zmm accumulators. Packing costs O(MK + KN) against O(MNK) work, so it is
-// used only when M is large; small-M calls (one time step) take gemm_rowmajor_b.
-constexpr int kBMR = 8;
+// (KC x 32, contiguous, stays in L1 while the micro-kernel sweeps M); a
+// transposed op(A) is packed into MR-tall micro-panels of MC rows (in L2),
+// a row-major one is read in place. The 12 x 32 micro-kernel keeps 24 zmm
+// accumulators. Packing costs O(MK + KN) against O(MNK) work, so it is used
+// only when M is large; small-M calls take gemm_rowmajor_b.
+constexpr int kBMR = 12;
 constexpr int kBNR = 32;
 constexpr int kKC = 256;
 constexpr int kMC = 96;
@@ -145,8 +146,8 @@ struct Scratch {
 thread_local Scratch tl_pack_a, tl_pack_b;
 
 // C[0:MR, 0:nr) (=|+=) A(0:MR, 0:kc) * Bp, Bp a packed kc x 32 panel and
-// A(r, k) = A[r*ars + k*acs] (a packed 8-row micro-panel: ars 1, acs 8; or
-// rows of a row-major matrix: ars lda, acs 1). MR (1..8 rows) and NV (1 or 2
+// A(r, k) = A[r*ars + k*acs] (a packed 12-row micro-panel: ars 1, acs 12; or
+// rows of a row-major matrix: ars lda, acs 1). MR (1..12 rows) and NV (1 or 2
 // zmm of 16 columns) are compile-time, so a short block (one streaming row,
 // a batch tail) or a narrow panel (the last 16 or fewer columns, as in
 // H = 100 = 3 x 32 + 4) does only the FMAs it needs; each element's sum runs
@@ -224,25 +225,17 @@ static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
   }
 }
 
-// Packs op(A)[0:mc, 0:kc] (A(m, k) = A[m*ars + k*acs]) into micro-panels of
-// kBMR rows, k-major (panel q at Ap + q*kc, element (r, k) at k*kBMR + r),
-// zero-padded below mc.
-static void pack_a(int mc, int kc, const float* A, long ars, long acs, float* Ap) {
+// Packs op(A)[0:mc, 0:kc] = A^T (A stored (K, M) with row stride acs) into
+// micro-panels of kBMR rows, k-major (panel q at Ap + q*kc, element (r, k)
+// at k*kBMR + r), zero-padded below mc: each k gives kBMR consecutive floats.
+static void pack_a(int mc, int kc, const float* A, long acs, float* Ap) {
   for (int q = 0; q < mc; q += kBMR) {
     const int mr = mc - q < kBMR ? mc - q : kBMR;
+    const __mmask16 m = tail_mask(mr);
     float* dst = Ap + (size_t)q * kc;
-    const float* src = A + (long)q * ars;
-    if (ars == 1) {
-      // op(A) = A^T stored (K, M): each k gives mr consecutive floats.
-      const __mmask8 m = (__mmask8)((1u << mr) - 1u);
-      for (int k = 0; k < kc; k++) _mm256_storeu_ps(dst + k * kBMR, _mm256_maskz_loadu_ps(m, src + (long)k * acs));
-      continue;
-    }
-    for (int r = 0; r < kBMR; r++) {
-      const float* row = src + (long)(r < mr ? r : 0) * ars;
-      const float keep = r < mr ? 1.0f : 0.0f;
-      for (int k = 0; k < kc; k++) dst[k * kBMR + r] = keep * row[(long)k * acs];
-    }
+    const float* src = A + q;
+    for (int k = 0; k < kc; k++)
+      _mm512_mask_storeu_ps(dst + k * kBMR, (__mmask16)((1u << kBMR) - 1u), _mm512_maskz_loadu_ps(m, src + (long)k * acs));
   }
 }
 
@@ -260,11 +253,11 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
     for (int m0 = 0; m0 < M; m0 += kMC) {
       const int mc = M - m0 < kMC ? M - m0 : kMC;
       const float* Am = A + (long)m0 * ars + (long)k0 * acs;
-      // op(A) = A^T (ars 1) is packed into 8-row micro-panels (k-major, zero-padded)
+      // op(A) = A^T (ars 1) is packed into 12-row micro-panels (k-major, zero-padded)
       // so the micro-kernel reads it contiguously; a row-major A (acs 1) is read
-      // in place, 8 rows streaming along k, as the recurrent steps do.
+      // in place, 12 rows streaming along k, as the recurrent steps do.
       const bool packed = acs != 1;
-      if (packed) pack_a(mc, kc, Am, ars, acs, Ap);
+      if (packed) pack_a(mc, kc, Am, acs, Ap);
       for (int p = 0; p < panels; p++) {
         const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
         for (int q = 0; q < mc; q += kBMR) {
