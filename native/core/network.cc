@@ -9,9 +9,8 @@
 
 namespace fc {
 
-// Input widths up to this take the transposed weight-gradient product (see lstm_backward).
+// Input widths up to this get dW_ih through its transpose X^T dZ (see lstm_backward).
 constexpr int kNarrowInput = 16;
-
 
 template <typename T>
 Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool threaded)
@@ -68,11 +67,11 @@ constexpr double kParallelGemmWork = 1 << 17;
 // C = beta*C + op(A)·op(B), split across the pool by blocks of C. Each
 // element is still computed by one kernel call with the same k order, so the
 // result does not depend on the thread count.
-//  - Large M (the hoisted projections, weight gradients, dX; the kernels pack
-//    both operands for these): one row block per thread, so op(A) is packed
-//    once in all and only op(B) once per thread.
-//  - Small M (one time step): column blocks of 32, about 4 per thread,
-//    claimed dynamically so uneven blocks balance out.
+//  - Large M (the weight gradients dZ^T X with K = T*B, Dense layers over
+//    many rows; the kernels pack op(B) and a transposed op(A)): one row block
+//    per thread, so op(A) is packed once in all and op(B) once per thread.
+//  - Small M (the bias gradient, narrow-input dW_ih^T): column blocks of 32,
+//    about 4 per thread, claimed dynamically so uneven blocks balance out.
 template <typename T>
 void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta,
                       T* C, int ldc) {
