@@ -28,8 +28,13 @@ export { OnnxForecaster, type OnnxForecasterOptions, type OnnxInput } from './on
 export { toOnnxGateOrder } from './onnx/gates.js';
 export { lstm, dense, type LayerConfig, type LstmLayerConfig, type DenseLayerConfig, type DenseActivation, type LstmOptions, type DenseOptions } from './model/layers.js';
 export { adam, type AdamConfig, type AdamOptions, type OptimizerConfig } from './model/optimizers.js';
-export type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './model/callbacks.js';
-export { progressBar, type ProgressBarOptions } from './model/progress-bar.js';
+export type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './model/callbacks/types.js';
+export { progressBar, type ProgressBarOptions } from './model/callbacks/progress-bar.js';
+export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/early-stopping.js';
+export { modelCheckpoint, type ModelCheckpoint, type ModelCheckpointOptions } from './model/callbacks/checkpoint.js';
+export { trainingLog, type TrainingLogOptions } from './model/callbacks/training-log.js';
+export { tensorBoard, type TensorBoardCallback, type TensorBoardOptions } from './model/callbacks/tensorboard.js';
+export type { Monitor } from './model/callbacks/monitor.js';
 export { loadModel, saveModel } from './model/io.js';
 export { tensor, type Tensor } from './tensor.js';
 export {

@@ -9,7 +9,7 @@ import { evaluateForecast } from '../forecast/evaluate.js';
 import { ForecastPipeline } from '../forecast/pipeline.js';
 import { dense, lstm, type DenseActivation } from '../model/layers.js';
 import { adam } from '../model/optimizers.js';
-import { progressBar } from '../model/progress-bar.js';
+import { progressBar } from '../model/callbacks/progress-bar.js';
 import { sequential } from '../model/sequential.js';
 import { binding } from '../native.js';
 import { InvalidArgumentError } from '../errors.js';

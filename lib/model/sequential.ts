@@ -14,7 +14,7 @@ import {
   plainObject,
   positiveInteger,
 } from '../validate.js';
-import type { BatchLogs, Callback, EpochLogs } from './callbacks.js';
+import type { BatchLogs, Callback, EpochLogs } from './callbacks/types.js';
 import { checkLayerConfig, type LayerConfig } from './layers.js';
 import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
 import { NativeStream } from './stream.js';
@@ -50,11 +50,29 @@ export interface FitOptions {
   callbacks?: Callback[];
   /** Aborting stops at the next batch boundary; fit() then rejects with AbortError. */
   signal?: AbortSignal;
+  /**
+   * Held-out data scored after every epoch: [x, y] shaped like the training
+   * data. Its loss, RMSE and MAE go to the epoch logs and the history.
+   */
+  validationData?: [Tensor, Tensor];
+  /**
+   * Hold out the last fraction (0 < f < 1) of the samples, in their order,
+   * as validation data (Keras takes the last fraction too; for time series
+   * this keeps the validation period after the training period, never
+   * shuffled across time). Not with validationData.
+   */
+  validationSplit?: number;
 }
 
 export interface History {
   /** Mean training loss per epoch. */
   loss: number[];
+  /** With validation: loss (MSE), RMSE and MAE on the validation data per epoch. */
+  valLoss?: number[];
+  valRmse?: number[];
+  valMae?: number[];
+  /** Epochs run (fewer than asked when a callback set model.stopTraining). */
+  epochs: number;
   /** Wall seconds per epoch. */
   epochSeconds: number[];
   /** Total wall seconds of training. */
@@ -94,6 +112,19 @@ export interface LayerState {
   h: Float32Array;
   c: Float32Array;
   rows: number;
+}
+
+/** The compiled loss (MSE), RMSE and MAE of predictions against targets. */
+function scores(pred: Float32Array, y: Float32Array): { loss: number; rmse: number; mae: number } {
+  let se = 0;
+  let ae = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const e = pred[i]! - y[i]!;
+    se += e * e;
+    ae += Math.abs(e);
+  }
+  const mse = se / pred.length;
+  return { loss: mse, rmse: Math.sqrt(mse), mae: ae / pred.length };
 }
 
 const ACTIVATION_CODE = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
@@ -169,6 +200,12 @@ export class Sequential {
   #busy: string | null = null;
   #compile: Required<CompileConfig> | null = null;
   #trained = false;
+  #fitting = false;
+  /**
+   * Set by a callback (early stopping) to end fit() after the current epoch;
+   * fit() clears it when it starts.
+   */
+  stopTraining = false;
   #names: { name: string; offset: number; shape: number[]; length: number }[];
 
   constructor(config: SequentialConfig) {
@@ -276,13 +313,14 @@ export class Sequential {
    * @example const history = await model.fit(x, y, { batchSize: 100, epochs: 10, shuffle: false })
    */
   async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
+    if (this.#fitting) throw new BusyError('fit() is already running on this model (a callback cannot start another)');
     const native = this.#usable();
     if (!this.#compile) {
       throw new StateError('fit() was called before compile(); call model.compile({ optimizer: adam(), loss: \'mse\' }) first');
     }
     plainObject('options', options);
-    const n = this.#checkX('x', x);
-    this.#checkY('y', y, n);
+    const all = this.#checkX('x', x);
+    this.#checkY('y', y, all);
     const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
     const epochs = optional(options.epochs, 1, (v) => positiveInteger('options.epochs', v));
     const shuffle = optional(options.shuffle, !this.stateful, (v) => boolean('options.shuffle', v));
@@ -298,22 +336,43 @@ export class Sequential {
     });
     const signal = options.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw invalid('options.signal', 'AbortSignal', signal);
+    const split = this.#validationSplit(x, y, all, options);
+    const { train, validation } = split;
+    const n = train.n;
     if (signal?.aborted) throw new AbortError('fit() was aborted before it started');
 
     this.#busy = 'fit()';
+    this.#fitting = true;
+    this.stopTraining = false;
     const onAbort = () => native.cancel();
     signal?.addEventListener('abort', onAbort);
-    const history: History = { loss: [], epochSeconds: [], seconds: 0, samples: n, samplesPerSecond: 0 };
+    const history: History = { loss: [], epochs: 0, epochSeconds: [], seconds: 0, samples: n, samplesPerSecond: 0 };
+    if (validation) Object.assign(history, { valLoss: [], valRmse: [], valMae: [] });
+    // Callbacks run between native calls: the model is usable from them
+    // (save, getWeights, setWeights, predict) but cannot start another fit.
+    const hooks = async (run: () => Promise<void>) => {
+      this.#busy = null;
+      try {
+        await run();
+      } finally {
+        this.#busy = 'fit()';
+      }
+    };
     try {
       const batchesPerEpoch = Math.ceil(n / batchSize);
-      for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, samples: n, batchSize, batchesPerEpoch });
-      for (let epoch = 0; epoch < epochs; epoch++) {
+      const begin = { epochs, samples: n, validationSamples: validation?.n ?? 0, batchSize, batchesPerEpoch, model: this };
+      await hooks(async () => {
+        for (const cb of callbacks) await cb.onTrainBegin?.(begin);
+      });
+      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
         if (signal?.aborted) throw new AbortError(`fit() was aborted before epoch ${epoch + 1}`);
-        for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+        await hooks(async () => {
+          for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
+        });
         const t0 = performance.now();
         let result: { loss: number; batches: number };
         try {
-          result = await native.fitEpoch(x.data, y.data, n, batchSize, shuffle, (batch, batches, samples, loss) => {
+          result = await native.fitEpoch(train.x, train.y, n, batchSize, shuffle, (batch, batches, samples, loss) => {
             const logs: BatchLogs = { batch, batches, samples, loss };
             for (const cb of callbacks) cb.onBatchEnd?.(epoch, logs);
           });
@@ -333,17 +392,76 @@ export class Sequential {
         const seconds = (performance.now() - t0) / 1000;
         history.loss.push(result.loss);
         history.epochSeconds.push(seconds);
-        const logs: EpochLogs = { loss: result.loss, seconds, samplesPerSecond: n / seconds };
-        for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+        history.epochs = epoch + 1;
+        const logs: EpochLogs = { loss: result.loss, seconds, samplesPerSecond: n / seconds, learningRate: this.#compile.optimizer.learningRate };
+        if (validation) {
+          const v = await this.#score(native, validation.x, validation.y, validation.n, batchSize);
+          if (this.stateful) native.resetStates();
+          Object.assign(logs, { valLoss: v.loss, valRmse: v.rmse, valMae: v.mae });
+          history.valLoss!.push(v.loss);
+          history.valRmse!.push(v.rmse);
+          history.valMae!.push(v.mae);
+        }
+        await hooks(async () => {
+          for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+        });
       }
       history.seconds = history.epochSeconds.reduce((a, b) => a + b, 0);
       history.samplesPerSecond = (n * history.loss.length) / history.seconds;
-      for (const cb of callbacks) await cb.onTrainEnd?.({ loss: [...history.loss] });
+      const end = validation ? { loss: [...history.loss], valLoss: [...history.valLoss!] } : { loss: [...history.loss] };
+      await hooks(async () => {
+        for (const cb of callbacks) await cb.onTrainEnd?.(end);
+      });
       return history;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.#busy = null;
+      this.#fitting = false;
     }
+  }
+
+  /** Splits off the validation data of fit()'s options (views, no copies). */
+  #validationSplit(x: Tensor, y: Tensor, n: number, options: FitOptions) {
+    const per = x.data.length / n;
+    const perY = y.data.length / n;
+    const train = { x: x.data, y: y.data, n };
+    if (options.validationData !== undefined && options.validationSplit !== undefined) {
+      throw new InvalidArgumentError('options.validationSplit', 'Expected either options.validationData or options.validationSplit but received both');
+    }
+    if (options.validationData !== undefined) {
+      const vd = options.validationData;
+      if (!Array.isArray(vd) || vd.length !== 2) throw invalid('options.validationData', '[x, y] (two tensors)', vd);
+      const nv = this.#checkX('options.validationData[0]', vd[0]);
+      this.#checkY('options.validationData[1]', vd[1], nv);
+      return { train, validation: { x: vd[0].data, y: vd[1].data, n: nv } };
+    }
+    if (options.validationSplit !== undefined) {
+      const f = options.validationSplit;
+      if (typeof f !== 'number' || !(f > 0 && f < 1)) throw invalid('options.validationSplit', 'number in (0, 1)', f);
+      const nTrain = Math.floor(n * (1 - f));
+      if (nTrain < 1 || nTrain >= n) {
+        throw new InvalidArgumentError(
+          'options.validationSplit',
+          `Expected a split leaving at least one training and one validation sample of ${n} but received ${f}`,
+        );
+      }
+      return {
+        train: { x: x.data.subarray(0, nTrain * per), y: y.data.subarray(0, nTrain * perY), n: nTrain },
+        validation: { x: x.data.subarray(nTrain * per), y: y.data.subarray(nTrain * perY), n: n - nTrain },
+      };
+    }
+    return { train, validation: null };
+  }
+
+  /** MSE, RMSE and MAE of the model on (x, y), called inside fit (no busy change). */
+  async #score(native: NativeModel, x: Float32Array, y: Float32Array, n: number, batchSize: number) {
+    let pred: Float32Array;
+    try {
+      pred = await native.predict(x, n, batchSize);
+    } catch (err) {
+      throw nativeError(err);
+    }
+    return scores(pred, y);
   }
 
   /**
@@ -383,15 +501,7 @@ export class Sequential {
     this.#checkY('y', y, n);
     const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
     const pred = await this.#predictChecked(x, n, batchSize);
-    let se = 0;
-    let ae = 0;
-    for (let i = 0; i < pred.data.length; i++) {
-      const e = pred.data[i]! - y.data[i]!;
-      se += e * e;
-      ae += Math.abs(e);
-    }
-    const mse = se / pred.data.length;
-    return { loss: mse, rmse: Math.sqrt(mse), mae: ae / pred.data.length, samples: n };
+    return { ...scores(pred.data, y.data), samples: n };
   }
 
   /**
@@ -523,7 +633,7 @@ export class Sequential {
   /** Frees the native memory. Any later use throws DisposedError. */
   dispose(): void {
     if (this.#native === null) return;
-    if (this.#busy) throw new BusyError(`The model is busy with ${this.#busy}; it cannot be disposed now`);
+    if (this.#busy || this.#fitting) throw new BusyError(`The model is busy with ${this.#busy ?? 'fit()'}; it cannot be disposed now`);
     this.#native.dispose();
     this.#native = null;
   }

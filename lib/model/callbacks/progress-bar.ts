@@ -3,7 +3,7 @@
  * with a bar, batch count, running loss, throughput and ETA; elsewhere (CI,
  * logs, pipes) one plain line per finished epoch.
  */
-import type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './callbacks.js';
+import type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './types.js';
 
 export interface ProgressBarOptions {
   /** Where to draw. Default process.stderr (stdout stays clean for --json). */
@@ -59,8 +59,9 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
       stream.write(`\r\x1b[2K${line(epoch, b)}`);
     },
     onEpochEnd(epoch: number, logs: EpochLogs) {
+      const val = logs.valLoss === undefined ? '' : `val_loss ${logs.valLoss.toPrecision(5)} `;
       const done =
-        `Epoch ${epoch + 1}/${epochs} loss ${logs.loss.toPrecision(5)} ` +
+        `Epoch ${epoch + 1}/${epochs} loss ${logs.loss.toPrecision(5)} ${val}` +
         `${logs.seconds.toFixed(1)}s ${Math.round(logs.samplesPerSecond)} samples/s`;
       stream.write(tty ? `\r\x1b[2K${done}\n` : `${done}\n`);
     },
