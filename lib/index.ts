@@ -27,7 +27,22 @@ export { exportOnnx, onnxModel, ONNX_OPSET, type ExportOnnxOptions, type OnnxExp
 export { OnnxForecaster, type OnnxForecasterOptions, type OnnxInput } from './onnx/forecaster.js';
 export { toOnnxGateOrder } from './onnx/gates.js';
 export { lstm, dense, type LayerConfig, type LstmLayerConfig, type DenseLayerConfig, type DenseActivation, type LstmOptions, type DenseOptions } from './model/layers.js';
-export { adam, type AdamConfig, type AdamOptions, type OptimizerConfig } from './model/optimizers.js';
+export {
+  adam,
+  adamW,
+  sgd,
+  rmsprop,
+  type AdamConfig,
+  type AdamOptions,
+  type AdamWConfig,
+  type AdamWOptions,
+  type SgdConfig,
+  type SgdOptions,
+  type RmspropConfig,
+  type RmspropOptions,
+  type ClipOptions,
+  type OptimizerConfig,
+} from './model/optimizers.js';
 export type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './model/callbacks/types.js';
 export { progressBar, type ProgressBarOptions } from './model/callbacks/progress-bar.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './model/callbacks/early-stopping.js';

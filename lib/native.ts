@@ -40,6 +40,8 @@ export interface NativeModel {
   getParams(): Float32Array;
   setParams(params: Float32Array): void;
   compileAdam(learningRate: number, beta1: number, beta2: number, epsilon: number): void;
+  /** Any optimizer (lib/model/optimizers.ts configs, already validated). */
+  compileOptimizer(config: Record<string, unknown>): void;
   fitEpoch(
     x: Float32Array,
     y: Float32Array,

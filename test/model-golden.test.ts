@@ -12,29 +12,13 @@
  * errors change a step by < 1e-6, so the same tolerance holds.
  */
 import t from 'tap';
-import { sequential, type Sequential } from '../lib/model/sequential.js';
-import { dense, lstm, type DenseActivation } from '../lib/model/layers.js';
+import type { Sequential } from '../lib/model/sequential.js';
 import { adam } from '../lib/model/optimizers.js';
 import { firstMismatch } from './helpers/random.js';
-import { loadGolden, type GoldenFixture } from './helpers/golden.js';
+import { goldenModel as build, loadGolden, type GoldenFixture } from './helpers/golden.js';
 
 const ATOL = 1e-5;
 const RTOL = 1e-4;
-
-function build(g: GoldenFixture): Sequential {
-  const c = g.meta.config;
-  const stateful = g.meta.stateful;
-  const layers = c.layers.map((l) =>
-    l.type === 'lstm'
-      ? lstm(l.units, { returnSequences: Boolean(l.returnSequences), stateful })
-      : dense(l.units, { activation: l.activation as DenseActivation }),
-  );
-  const model = sequential({ inputShape: [c.T, c.F], layers, seed: 1 });
-  const weights: Record<string, Float32Array> = {};
-  for (const name of Object.keys(model.parameterShapes)) weights[name] = new Float32Array(g.tensor(`params.${name}`));
-  model.setWeights(weights);
-  return model;
-}
 
 function setInitialState(model: Sequential, g: GoldenFixture): void {
   const B = g.meta.config.B;

@@ -31,7 +31,7 @@ export interface SequentialConfig {
 }
 
 export interface CompileConfig {
-  /** Default adam(). */
+  /** adam() (default, Keras form), adamW(), sgd() or rmsprop(). */
   optimizer?: OptimizerConfig;
   /** Only 'mse' (mean squared error over all outputs) for now. */
   loss?: 'mse';
@@ -297,7 +297,7 @@ export class Sequential {
     plainObject('config', config);
     const optimizer = optional(config.optimizer, adam(), (v) => checkOptimizerConfig('config.optimizer', v));
     if (config.loss !== undefined && config.loss !== 'mse') throw invalid('config.loss', "'mse'", config.loss);
-    native.compileAdam(optimizer.learningRate, optimizer.beta1, optimizer.beta2, optimizer.epsilon);
+    native.compileOptimizer({ ...optimizer });
     this.#compile = { optimizer, loss: 'mse' };
   }
 

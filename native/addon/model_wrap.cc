@@ -103,7 +103,7 @@ class FitEpochWorker : public ModelWorker<Napi::AsyncProgressQueueWorker<fc::Bat
     fc::ProgressFn send;
     if (!progress_.IsEmpty()) send = [&](const fc::BatchProgress& p) { progress.Send(&p, 1); };
     Guard([&] {
-      return fc::train_epoch(model_->net(), model_->adam(), x_, y_, n_, batch_, shuffle_, model_->rng(),
+      return fc::train_epoch(model_->net(), model_->optimizer(), x_, y_, n_, batch_, shuffle_, model_->rng(),
                              &model_->cancel_flag(), send, &result_);
     });
   }
@@ -228,6 +228,7 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                          InstanceMethod<&ModelWrap::GetParams>("getParams"),
                          InstanceMethod<&ModelWrap::SetParams>("setParams"),
                          InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
+                         InstanceMethod<&ModelWrap::CompileOptimizer>("compileOptimizer"),
                          InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
                          InstanceMethod<&ModelWrap::PredictSync>("predictSync"),
@@ -329,11 +330,59 @@ Napi::Value ModelWrap::CompileAdam(const Napi::CallbackInfo& info) {
       TypeError(env, "compileAdam expects 4 numbers").ThrowAsJavaScriptException();
       return env.Undefined();
     }
-  adam_.learning_rate = info[0].As<Napi::Number>().DoubleValue();
-  adam_.beta1 = info[1].As<Napi::Number>().DoubleValue();
-  adam_.beta2 = info[2].As<Napi::Number>().DoubleValue();
-  adam_.epsilon = info[3].As<Napi::Number>().DoubleValue();
-  adam_.reset(net_->num_params());
+  fc::OptimizerConfig c;
+  c.kind = fc::OptimizerKind::kAdam;
+  c.learning_rate = info[0].As<Napi::Number>().DoubleValue();
+  c.beta1 = info[1].As<Napi::Number>().DoubleValue();
+  c.beta2 = info[2].As<Napi::Number>().DoubleValue();
+  c.epsilon = info[3].As<Napi::Number>().DoubleValue();
+  optimizer_.reset(c, net_->num_params());
+  compiled_ = true;
+  return env.Undefined();
+}
+
+// The JS side (lib/model/optimizers.ts) validates every field; this only
+// reads them, with the defaults of OptimizerConfig for absent ones.
+Napi::Value ModelWrap::CompileOptimizer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  if (!info[0].IsObject()) {
+    TypeError(env, "compileOptimizer expects a config object").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  const Napi::Object o = info[0].As<Napi::Object>();
+  const std::string type = o.Get("type").IsString() ? o.Get("type").As<Napi::String>().Utf8Value() : "";
+  fc::OptimizerConfig c;
+  if (type == "adam") {
+    c.kind = fc::OptimizerKind::kAdam;
+  } else if (type == "adamw") {
+    c.kind = fc::OptimizerKind::kAdamW;
+  } else if (type == "sgd") {
+    c.kind = fc::OptimizerKind::kSgd;
+  } else if (type == "rmsprop") {
+    c.kind = fc::OptimizerKind::kRmsprop;
+  } else {
+    TypeError(env, "unknown optimizer type '" + type + "'").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto number = [&](const char* key, double* out) {
+    if (o.Get(key).IsNumber()) *out = o.Get(key).As<Napi::Number>().DoubleValue();
+  };
+  auto flag = [&](const char* key, bool* out) {
+    if (o.Get(key).IsBoolean()) *out = o.Get(key).As<Napi::Boolean>().Value();
+  };
+  number("learningRate", &c.learning_rate);
+  number("beta1", &c.beta1);
+  number("beta2", &c.beta2);
+  number("epsilon", &c.epsilon);
+  number("momentum", &c.momentum);
+  flag("nesterov", &c.nesterov);
+  number("alpha", &c.alpha);
+  flag("centered", &c.centered);
+  number("weightDecay", &c.weight_decay);
+  number("clipNorm", &c.clip_norm);
+  number("clipValue", &c.clip_value);
+  optimizer_.reset(c, net_->num_params());
   compiled_ = true;
   return env.Undefined();
 }
@@ -489,7 +538,7 @@ Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
   if (net_) {
     Napi::MemoryManagement::AdjustExternalMemory(env, -external_bytes_);
     net_.reset();
-    adam_.reset(0);
+    optimizer_.reset(fc::OptimizerConfig{}, 0);
   }
   return env.Undefined();
 }

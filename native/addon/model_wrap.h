@@ -1,6 +1,6 @@
 // NativeModel: the JS handle on one Network<float> and its optimizer state.
 // Only typed arrays, numbers and shapes cross; parameters, gradients and
-// Adam moments stay here as contiguous buffers.
+// Optimizer state (moments, buffers) stays here as contiguous buffers.
 //
 // TS signatures (lib/native.ts mirrors these):
 //   new NativeModel(spec: NativeSpec, seed: number, isa?: string)
@@ -8,7 +8,9 @@
 //   paramCount(): number
 //   layout(): { name: string, offset: number, shape: number[] }[]
 //   getParams(): Float32Array                 setParams(p: Float32Array): void
-//   compileAdam(lr, beta1, beta2, epsilon): void
+//   compileAdam(lr, beta1, beta2, epsilon): void (Keras Adam)
+//   compileOptimizer({ type, learningRate, beta1, beta2, epsilon, momentum, nesterov,
+//                      alpha, centered, weightDecay, clipNorm, clipValue }): void
 //   fitEpoch(x, y, n, batchSize, shuffle, onProgress(batch, batches, samples, loss)):
 //       Promise<{ loss: number, batches: number }>
 //   predict(x, n, batchSize): Promise<Float32Array>
@@ -40,7 +42,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
 
   // Used by the workers (main thread only).
   fc::Network<float>& net() { return *net_; }
-  fc::Adam& adam() { return adam_; }
+  fc::Optimizer& optimizer() { return optimizer_; }
   fc::Rng& rng() { return rng_; }
   std::atomic<bool>& cancel_flag() { return cancel_; }
   void set_busy(const char* what) {
@@ -66,6 +68,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value GetParams(const Napi::CallbackInfo& info);
   Napi::Value SetParams(const Napi::CallbackInfo& info);
   Napi::Value CompileAdam(const Napi::CallbackInfo& info);
+  Napi::Value CompileOptimizer(const Napi::CallbackInfo& info);
   Napi::Value FitEpoch(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
   Napi::Value PredictSync(const Napi::CallbackInfo& info);
@@ -79,7 +82,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
   std::unique_ptr<fc::Network<float>> net_;
-  fc::Adam adam_;
+  fc::Optimizer optimizer_;
   bool compiled_ = false;
   fc::Rng rng_;
   std::atomic<bool> cancel_{false};

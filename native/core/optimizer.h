@@ -1,12 +1,31 @@
 // Optimizers over the whole parameter buffer at once: one state vector per
-// moment, the same layout as the parameters.
+// moment or buffer, the same layout as the parameters.
+//
+// Every update is elementwise, run in fixed chunks (split across the pool
+// when given), so results do not depend on the thread count. Each step first
+// checks that no updated parameter or state would be NaN or infinite and
+// writes nothing if one would: a diverging step never corrupts the model.
+//
+// Formulas, with g the gradient after clipping and t the 1-based step:
+//   Adam, Keras form (default; the book's):
+//     m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2
+//     p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps)
+//   AdamW (torch.optim.AdamW; Adam in PyTorch form when weight_decay = 0):
+//     p *= 1 - lr wd;  m, v as above
+//     p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+//   SGD (torch.optim.SGD, dampening 0):
+//     g += wd p;  buf = g (t = 1) or mu buf + g;  d = g + mu buf (Nesterov) or buf
+//     p -= lr d   (no buffer when mu = 0: d = g)
+//   RMSprop (torch.optim.RMSprop):
+//     g += wd p;  s = a s + (1 - a) g^2;  centered: ga = a ga + (1 - a) g, s' = s - ga^2
+//     avg = sqrt(s or s') + eps;  mu > 0: buf = mu buf + g / avg, p -= lr buf;  else p -= lr g / avg
+// Clipping, before the update: clip_value clamps each g to [-c, c]; clip_norm
+// scales all of g by c / (||g||_2 + 1e-6) when that is below 1
+// (torch.nn.utils.clip_grad_norm_ over all parameters).
 #ifndef FLOWCAST_CORE_OPTIMIZER_H
 #define FLOWCAST_CORE_OPTIMIZER_H
 
-#include <algorithm>
-#include <cmath>
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "core/thread_pool.h"
@@ -14,60 +33,36 @@
 
 namespace fc {
 
-// Adam as Keras implements it (Kingma & Ba 2015, with Keras's epsilon
-// placement; defaults lr 1e-3, beta1 0.9, beta2 0.999, epsilon 1e-7):
-//   m = b1 m + (1 - b1) g          v = b2 v + (1 - b2) g^2
-//   alpha_t = lr sqrt(1 - b2^t) / (1 - b1^t)
-//   p -= alpha_t m / (sqrt(v) + eps)
-// torch.optim.Adam instead divides by sqrt(v_hat) + eps; the two differ
-// where sqrt(v) is near eps.
-struct Adam {
+enum class OptimizerKind { kAdam, kAdamW, kSgd, kRmsprop };
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::kAdam;
   double learning_rate = 1e-3;
-  double beta1 = 0.9;
-  double beta2 = 0.999;
-  double epsilon = 1e-7;
+  double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;  // Adam, AdamW (epsilon: RMSprop too)
+  double momentum = 0.0;                               // SGD, RMSprop
+  bool nesterov = false;                               // SGD
+  double alpha = 0.99;                                 // RMSprop smoothing
+  bool centered = false;                               // RMSprop
+  double weight_decay = 0.0;                           // AdamW (decoupled), SGD and RMSprop (L2 in g)
+  double clip_norm = 0.0;                              // 0: off
+  double clip_value = 0.0;                             // 0: off
+};
+
+class Optimizer {
+ public:
+  OptimizerConfig config;
   int64_t step_count = 0;
-  std::vector<float> m, v;
+  // State, by kind: Adam/AdamW m, v; SGD buf (in m); RMSprop s (in v), buf (in m), ga (in ga).
+  std::vector<float> m, v, ga;
 
-  void reset(long n) {
-    m.assign(n, 0.0f);
-    v.assign(n, 0.0f);
-    step_count = 0;
-  }
+  // Sets the config and zeroes the state for n parameters.
+  void reset(const OptimizerConfig& c, long n);
+  // One update of params from grads (grads may be clipped in place).
+  // Returns false, writing nothing to params or state, if the step is not finite.
+  bool step(const KernelTable<float>& k, float* params, float* grads, long n, ThreadPool* pool);
 
-  // Applies one update with the kernel table's adam_check / adam_apply,
-  // split across `pool` (may be null) in fixed chunks; elementwise, so the
-  // result does not depend on the thread count. If any updated parameter or
-  // moment would be NaN or infinite, nothing is written (parameters, moments
-  // and the step count keep their values) and false is returned: a diverging
-  // step never corrupts the model.
-  bool step(const KernelTable<float>& k, float* params, const float* grads, long n, ThreadPool* pool = nullptr) {
-    const double t = (double)(step_count + 1);
-    const float alpha = (float)(learning_rate * std::sqrt(1.0 - std::pow(beta2, t)) /
-                                (1.0 - std::pow(beta1, t)));
-    const float b1 = (float)beta1, b2 = (float)beta2, eps = (float)epsilon;
-    constexpr long kChunk = 1 << 14;
-    const int chunks = (int)((n + kChunk - 1) / kChunk);
-    std::vector<char> bad(chunks, 0);
-    auto run = [&](const std::function<void(int)>& fn) {
-      if (pool)
-        pool->parallel_for(chunks, fn);
-      else
-        for (int c = 0; c < chunks; c++) fn(c);
-    };
-    run([&](int c) {
-      const long lo = c * kChunk, len = std::min(n, lo + kChunk) - lo;
-      bad[c] = (char)k.adam_check(len, params + lo, grads + lo, m.data() + lo, v.data() + lo, alpha, b1, b2, eps);
-    });
-    for (char b : bad)
-      if (b) return false;
-    run([&](int c) {
-      const long lo = c * kChunk, len = std::min(n, lo + kChunk) - lo;
-      k.adam_apply(len, params + lo, grads + lo, m.data() + lo, v.data() + lo, alpha, b1, b2, eps);
-    });
-    step_count++;
-    return true;
-  }
+ private:
+  bool clip(float* grads, long n, ThreadPool* pool);
 };
 
 }  // namespace fc

@@ -8,7 +8,7 @@
 
 namespace fc {
 
-fc_status train_epoch(Network<float>& net, Adam& opt, const float* x, const float* y, int64_t n,
+fc_status train_epoch(Network<float>& net, Optimizer& opt, const float* x, const float* y, int64_t n,
                       int batch_size, bool shuffle, Rng& rng, const std::atomic<bool>* cancel,
                       const ProgressFn& progress, EpochResult* result) {
   if (n <= 0 || batch_size <= 0) return FC_STATUS_INVALID_ARGUMENT;

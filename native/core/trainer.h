@@ -1,5 +1,5 @@
-// Epoch-level loops over a data set: training (forward, MSE, BPTT, Adam per
-// batch) and batched prediction. They run on worker threads; they never
+// Epoch-level loops over a data set: training (forward, MSE, BPTT, an optimizer
+// step per batch) and batched prediction. They run on worker threads; they never
 // touch JS, report progress through a callback and stop at a batch boundary
 // when *cancel becomes true.
 #ifndef FLOWCAST_CORE_TRAINER_H
@@ -37,7 +37,7 @@ struct EpochResult {
 // Fisher-Yates permutation drawn from rng. A batch whose loss or update is
 // not finite stops the epoch with FC_STATUS_NON_FINITE before anything is
 // written, so a failure leaves the last good weights and optimizer state.
-fc_status train_epoch(Network<float>& net, Adam& opt, const float* x, const float* y, int64_t n,
+fc_status train_epoch(Network<float>& net, Optimizer& opt, const float* x, const float* y, int64_t n,
                       int batch_size, bool shuffle, Rng& rng, const std::atomic<bool>* cancel,
                       const ProgressFn& progress, EpochResult* result);
 

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sequential, type Sequential } from '../../lib/model/sequential.js';
+import { dense, lstm, type DenseActivation } from '../../lib/model/layers.js';
 
 export interface GoldenFixture {
   meta: {
@@ -31,4 +33,20 @@ export function loadGolden(name: string): GoldenFixture {
       return all.slice(t.offset, t.offset + t.length);
     },
   };
+}
+
+/** The fixture's model with its initial parameters (params.*). */
+export function goldenModel(g: GoldenFixture): Sequential {
+  const c = g.meta.config;
+  const stateful = g.meta.stateful;
+  const layers = c.layers.map((l) =>
+    l.type === 'lstm'
+      ? lstm(l.units, { returnSequences: Boolean(l.returnSequences), stateful })
+      : dense(l.units, { activation: l.activation as DenseActivation }),
+  );
+  const model = sequential({ inputShape: [c.T, c.F], layers, seed: 1 });
+  const weights: Record<string, Float32Array> = {};
+  for (const name of Object.keys(model.parameterShapes)) weights[name] = new Float32Array(g.tensor(`params.${name}`));
+  model.setWeights(weights);
+  return model;
 }
