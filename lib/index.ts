@@ -50,6 +50,16 @@ export { modelCheckpoint, type ModelCheckpoint, type ModelCheckpointOptions } fr
 export { trainingLog, type TrainingLogOptions } from './model/callbacks/training-log.js';
 export { tensorBoard, type TensorBoardCallback, type TensorBoardOptions } from './model/callbacks/tensorboard.js';
 export type { Monitor } from './model/callbacks/monitor.js';
+export {
+  stepDecay,
+  exponentialDecay,
+  cosineDecay,
+  reduceLrOnPlateau,
+  type StepDecayOptions,
+  type CosineDecayOptions,
+  type ReduceLrOnPlateau,
+  type ReduceLrOnPlateauOptions,
+} from './model/callbacks/lr-schedules.js';
 export { loadModel, saveModel } from './model/io.js';
 export { tensor, type Tensor } from './tensor.js';
 export {

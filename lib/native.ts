@@ -42,6 +42,8 @@ export interface NativeModel {
   compileAdam(learningRate: number, beta1: number, beta2: number, epsilon: number): void;
   /** Any optimizer (lib/model/optimizers.ts configs, already validated). */
   compileOptimizer(config: Record<string, unknown>): void;
+  /** Between epochs; keeps the optimizer state. */
+  setLearningRate(learningRate: number): void;
   fitEpoch(
     x: Float32Array,
     y: Float32Array,

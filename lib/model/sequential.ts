@@ -13,6 +13,7 @@ import {
   optional,
   plainObject,
   positiveInteger,
+  positiveNumber,
 } from '../validate.js';
 import type { BatchLogs, Callback, EpochLogs } from './callbacks/types.js';
 import { checkLayerConfig, type LayerConfig } from './layers.js';
@@ -247,6 +248,26 @@ export class Sequential {
 
   get compiled(): boolean {
     return this.#compile !== null;
+  }
+
+  /**
+   * The optimizer's current learning rate. Setting it (a schedule callback
+   * does, between epochs) keeps the optimizer's moments and step count.
+   * @throws StateError before compile(); InvalidArgumentError for a non-positive rate
+   */
+  get learningRate(): number {
+    if (!this.#compile) throw new StateError('The model has no optimizer yet: call compile() first');
+    return this.#compile.optimizer.learningRate;
+  }
+
+  set learningRate(value: number) {
+    const native = this.#native;
+    if (native === null) throw new DisposedError('The model was disposed');
+    if (this.#busy) throw new BusyError(`The model is busy with ${this.#busy}; change the learning rate between epochs (from a callback)`);
+    if (!this.#compile) throw new StateError('The model has no optimizer yet: call compile() first');
+    positiveNumber('learningRate', value);
+    native.setLearningRate(value);
+    this.#compile = { ...this.#compile, optimizer: { ...this.#compile.optimizer, learningRate: value } };
   }
 
   /** The compile config, or null before compile(). */

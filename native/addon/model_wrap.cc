@@ -229,6 +229,7 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                          InstanceMethod<&ModelWrap::SetParams>("setParams"),
                          InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
                          InstanceMethod<&ModelWrap::CompileOptimizer>("compileOptimizer"),
+                         InstanceMethod<&ModelWrap::SetLearningRate>("setLearningRate"),
                          InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
                          InstanceMethod<&ModelWrap::PredictSync>("predictSync"),
@@ -384,6 +385,18 @@ Napi::Value ModelWrap::CompileOptimizer(const Napi::CallbackInfo& info) {
   number("clipValue", &c.clip_value);
   optimizer_.reset(c, net_->num_params());
   compiled_ = true;
+  return env.Undefined();
+}
+
+// Changes the learning rate between epochs (schedules), keeping the optimizer state.
+Napi::Value ModelWrap::SetLearningRate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  if (!info[0].IsNumber()) {
+    TypeError(env, "setLearningRate expects a number").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  optimizer_.config.learning_rate = info[0].As<Napi::Number>().DoubleValue();
   return env.Undefined();
 }
 

@@ -11,6 +11,7 @@
 //   compileAdam(lr, beta1, beta2, epsilon): void (Keras Adam)
 //   compileOptimizer({ type, learningRate, beta1, beta2, epsilon, momentum, nesterov,
 //                      alpha, centered, weightDecay, clipNorm, clipValue }): void
+//   setLearningRate(lr): void (keeps the optimizer state)
 //   fitEpoch(x, y, n, batchSize, shuffle, onProgress(batch, batches, samples, loss)):
 //       Promise<{ loss: number, batches: number }>
 //   predict(x, n, batchSize): Promise<Float32Array>
@@ -69,6 +70,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value SetParams(const Napi::CallbackInfo& info);
   Napi::Value CompileAdam(const Napi::CallbackInfo& info);
   Napi::Value CompileOptimizer(const Napi::CallbackInfo& info);
+  Napi::Value SetLearningRate(const Napi::CallbackInfo& info);
   Napi::Value FitEpoch(const Napi::CallbackInfo& info);
   Napi::Value Predict(const Napi::CallbackInfo& info);
   Napi::Value PredictSync(const Napi::CallbackInfo& info);
