@@ -32,6 +32,14 @@ export interface NativeParamEntry {
   shape: number[];
 }
 
+export interface NativeTrainingState {
+  step: number;
+  m: Float32Array;
+  v: Float32Array;
+  ga: Float32Array;
+  rng: Uint32Array;
+}
+
 export interface NativeModel {
   /** The kernel table this model runs on. */
   isa(): string;
@@ -44,6 +52,9 @@ export interface NativeModel {
   compileOptimizer(config: Record<string, unknown>): void;
   /** Between epochs; keeps the optimizer state. */
   setLearningRate(learningRate: number): void;
+  /** Optimizer step count and state vectors, and the shuffle RNG state (checkpoints). */
+  getTrainingState(): NativeTrainingState;
+  setTrainingState(step: number, m: Float32Array, v: Float32Array, ga: Float32Array, rng: Uint32Array): void;
   fitEpoch(
     x: Float32Array,
     y: Float32Array,

@@ -60,7 +60,7 @@ t.test('exponentialDecay and cosineDecay follow their formulas', async (t) => {
 t.test('reduceLrOnPlateau: Keras rule on a scripted curve', async (t) => {
   const fake = { learningRate: 0.1 };
   const cb = reduceLrOnPlateau({ monitor: 'loss', factor: 0.5, patience: 2, cooldown: 1, minDelta: 0, minLearningRate: 0.02 });
-  cb.onTrainBegin!({ model: fake as unknown as Sequential, epochs: 9, samples: 1, validationSamples: 0, batchSize: 1, batchesPerEpoch: 1 });
+  cb.onTrainBegin!({ model: fake as unknown as Sequential, epochs: 9, initialEpoch: 0, samples: 1, validationSamples: 0, batchSize: 1, batchesPerEpoch: 1 });
   const curve = [1, 0.9, 0.9, 0.95, 0.9, 0.9, 0.9, 0.8, 0.85, 0.85, 0.85, 0.85];
   const lrs: number[] = [];
   curve.forEach((loss, epoch) => {

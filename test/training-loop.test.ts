@@ -105,7 +105,7 @@ t.test('earlyStopping: patience, minDelta and restoring the best weights (script
     },
   };
   const es = earlyStopping({ monitor: 'loss', patience: 2, minDelta: 0.01, restoreBestWeights: true });
-  es.onTrainBegin!({ model: fake as unknown as Sequential, epochs: 10, samples: 1, validationSamples: 0, batchSize: 1, batchesPerEpoch: 1 });
+  es.onTrainBegin!({ model: fake as unknown as Sequential, epochs: 10, initialEpoch: 0, samples: 1, validationSamples: 0, batchSize: 1, batchesPerEpoch: 1 });
   const curve = [1.0, 0.5, 0.495, 0.6, 0.3];
   let stopped = -1;
   for (const [epoch, loss] of curve.entries()) {

@@ -9,6 +9,12 @@
  * config, the compile config, the fitted pipeline, and a CRC-32 of the tensor
  * bytes so a corrupted file is caught, not silently loaded. Python's
  * `safetensors.numpy.load_file` reads these files as they are.
+ *
+ * A compiled model also stores its optimizer state (tensors optimizer.m,
+ * optimizer.v and, for centered RMSprop, optimizer.ga, after the weights;
+ * metadata optimizer_step and rng_state, the shuffle generator), so a model
+ * saved between epochs and loaded again trains on exactly as if it had not
+ * stopped (fit with options.initialEpoch).
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
@@ -18,7 +24,8 @@ import { checkOptimizerConfig } from './optimizers.js';
 import { Sequential, type SequentialConfig } from './sequential.js';
 
 export const MODEL_FORMAT = 'flowcast.sequential';
-export const MODEL_FORMAT_VERSION = 1;
+// 2: adds the optimizer state (optimizer.m/v/ga tensors, optimizer_step, rng_state).
+export const MODEL_FORMAT_VERSION = 2;
 
 interface TensorInfo {
   dtype: string;
@@ -39,13 +46,29 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
   for (const e of layout) {
     header[e.name] = { dtype: 'F32', shape: e.shape, data_offsets: [e.offset * 4, (e.offset + e.length) * 4] };
   }
-  const data = new Uint8Array(params.buffer, params.byteOffset, params.byteLength);
+  // After the weights: the optimizer state, so a checkpoint resumes training exactly.
+  const state = model._trainingState();
+  const blocks: Float32Array[] = [params];
+  let end = params.byteLength;
+  const meta: Record<string, string> = {};
+  if (state) {
+    for (const [name, v] of [['optimizer.m', state.m], ['optimizer.v', state.v], ['optimizer.ga', state.ga]] as const) {
+      if (v.length === 0) continue;
+      header[name] = { dtype: 'F32', shape: [v.length], data_offsets: [end, end + v.byteLength] };
+      blocks.push(v);
+      end += v.byteLength;
+    }
+    meta.optimizer_step = String(state.step);
+    meta.rng_state = Array.from(state.rng).join(',');
+  }
+  const data = Buffer.concat(blocks.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
   header.__metadata__ = {
     format: MODEL_FORMAT,
     format_version: String(MODEL_FORMAT_VERSION),
     config: JSON.stringify(model.config),
     compile: JSON.stringify(model.compileConfig),
     pipeline: JSON.stringify(model.pipeline ?? null),
+    ...meta,
     crc32: String(crc32(data)),
   };
   let json = JSON.stringify(header);
@@ -137,7 +160,36 @@ export async function loadModel(path: string): Promise<Sequential> {
   model._setFlatParams(params);
   if (compile && typeof compile === 'object' && 'optimizer' in compile) {
     model.compile({ optimizer: checkOptimizerConfig('compile.optimizer', (compile as { optimizer: unknown }).optimizer), loss: 'mse' });
+    if (meta.optimizer_step !== undefined) restoreTrainingState(model, header, data, meta, path);
   }
   model.pipeline = pipeline && typeof pipeline === 'object' ? (pipeline as Record<string, unknown>) : undefined;
   return model;
+}
+
+/** Puts a checkpoint's optimizer and shuffle state back (format version 2). */
+function restoreTrainingState(model: Sequential, header: Record<string, unknown>, data: Uint8Array, meta: Record<string, string>, path: string): void {
+  const current = model._trainingState()!;
+  const read = (name: string, length: number): Float32Array => {
+    if (length === 0) return new Float32Array(0);
+    const info = header[name] as TensorInfo | undefined;
+    const [begin, end] = info?.data_offsets ?? [];
+    if (!info || info.dtype !== 'F32' || typeof begin !== 'number' || end !== begin + length * 4 || end > data.length) {
+      throw corrupt(path, `optimizer tensor '${name}' is missing or does not have ${length} F32 values`);
+    }
+    const copy = new Uint8Array(length * 4);
+    copy.set(data.subarray(begin, end));
+    return new Float32Array(copy.buffer);
+  };
+  const step = Number(meta.optimizer_step);
+  const rng = (meta.rng_state ?? '').split(',').map(Number);
+  if (!Number.isInteger(step) || step < 0 || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+    throw corrupt(path, 'its optimizer step or RNG state is invalid');
+  }
+  model._setTrainingState({
+    step,
+    m: read('optimizer.m', current.m.length),
+    v: read('optimizer.v', current.v.length),
+    ga: read('optimizer.ga', current.ga.length),
+    rng: Uint32Array.from(rng),
+  });
 }

@@ -3,7 +3,7 @@
  * natively off the event loop.
  */
 import { AbortError, BusyError, DisposedError, InvalidArgumentError, NativeError, StateError } from '../errors.js';
-import { binding, nativeError, type NativeModel, type NativeSpec } from '../native.js';
+import { binding, nativeError, type NativeModel, type NativeSpec, type NativeTrainingState } from '../native.js';
 import { checkTensor, sizeOf, type Tensor } from '../tensor.js';
 import {
   allFinite,
@@ -41,8 +41,14 @@ export interface CompileConfig {
 export interface FitOptions {
   /** Samples per gradient step. Default 32. */
   batchSize?: number;
-  /** Default 1. */
+  /** The epoch to stop before (0-based count, as Keras). Default 1. */
   epochs?: number;
+  /**
+   * The epoch to start at, for resuming a run: fit() runs epochs
+   * initialEpoch .. epochs - 1, and callbacks and schedules see those
+   * indices. Default 0.
+   */
+  initialEpoch?: number;
   /**
    * Shuffle sample order each epoch (seeded). Default true for stateless
    * models; refused for stateful ones, whose rows must stay in time order.
@@ -202,6 +208,7 @@ export class Sequential {
   #compile: Required<CompileConfig> | null = null;
   #trained = false;
   #fitting = false;
+  #inCallback = 0; // > 0 while fit()'s callbacks run: the model is usable from them
   /**
    * Set by a callback (early stopping) to end fit() after the current epoch;
    * fit() clears it when it starts.
@@ -263,7 +270,9 @@ export class Sequential {
   set learningRate(value: number) {
     const native = this.#native;
     if (native === null) throw new DisposedError('The model was disposed');
-    if (this.#busy) throw new BusyError(`The model is busy with ${this.#busy}; change the learning rate between epochs (from a callback)`);
+    if (this.#busy && !(this.#busy === 'fit()' && this.#inCallback > 0)) {
+      throw new BusyError(`The model is busy with ${this.#busy}; change the learning rate between epochs (from a callback)`);
+    }
     if (!this.#compile) throw new StateError('The model has no optimizer yet: call compile() first');
     positiveNumber('learningRate', value);
     native.setLearningRate(value);
@@ -344,6 +353,10 @@ export class Sequential {
     this.#checkY('y', y, all);
     const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
     const epochs = optional(options.epochs, 1, (v) => positiveInteger('options.epochs', v));
+    const initialEpoch = optional(options.initialEpoch, 0, (v) => nonNegativeInteger('options.initialEpoch', v));
+    if (initialEpoch >= epochs) {
+      throw new InvalidArgumentError('options.initialEpoch', `Expected options.initialEpoch below options.epochs (${epochs}) but received ${initialEpoch}`);
+    }
     const shuffle = optional(options.shuffle, !this.stateful, (v) => boolean('options.shuffle', v));
     if (shuffle && this.stateful) {
       throw new InvalidArgumentError(
@@ -371,23 +384,26 @@ export class Sequential {
     if (validation) Object.assign(history, { valLoss: [], valRmse: [], valMae: [] });
     // Callbacks run between native calls: the model is usable from them
     // (save, getWeights, setWeights, predict) but cannot start another fit.
-    const hooks = async (run: () => Promise<void>) => {
-      this.#busy = null;
+    // Hooks no callback defines are skipped without yielding, so fit() stays
+    // busy to the outside until a callback actually runs.
+    const hooks = async (hook: keyof Callback, run: () => Promise<void>) => {
+      if (!callbacks.some((cb) => cb[hook])) return;
+      this.#inCallback++;
       try {
         await run();
       } finally {
-        this.#busy = 'fit()';
+        this.#inCallback--;
       }
     };
     try {
       const batchesPerEpoch = Math.ceil(n / batchSize);
-      const begin = { epochs, samples: n, validationSamples: validation?.n ?? 0, batchSize, batchesPerEpoch, model: this };
-      await hooks(async () => {
+      const begin = { epochs, initialEpoch, samples: n, validationSamples: validation?.n ?? 0, batchSize, batchesPerEpoch, model: this };
+      await hooks('onTrainBegin', async () => {
         for (const cb of callbacks) await cb.onTrainBegin?.(begin);
       });
-      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         if (signal?.aborted) throw new AbortError(`fit() was aborted before epoch ${epoch + 1}`);
-        await hooks(async () => {
+        await hooks('onEpochBegin', async () => {
           for (const cb of callbacks) await cb.onEpochBegin?.(epoch);
         });
         const t0 = performance.now();
@@ -413,7 +429,7 @@ export class Sequential {
         const seconds = (performance.now() - t0) / 1000;
         history.loss.push(result.loss);
         history.epochSeconds.push(seconds);
-        history.epochs = epoch + 1;
+        history.epochs = history.loss.length;
         const logs: EpochLogs = { loss: result.loss, seconds, samplesPerSecond: n / seconds, learningRate: this.#compile.optimizer.learningRate };
         if (validation) {
           const v = await this.#score(native, validation.x, validation.y, validation.n, batchSize);
@@ -423,14 +439,14 @@ export class Sequential {
           history.valRmse!.push(v.rmse);
           history.valMae!.push(v.mae);
         }
-        await hooks(async () => {
+        await hooks('onEpochEnd', async () => {
           for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
         });
       }
       history.seconds = history.epochSeconds.reduce((a, b) => a + b, 0);
       history.samplesPerSecond = (n * history.loss.length) / history.seconds;
       const end = validation ? { loss: [...history.loss], valLoss: [...history.valLoss!] } : { loss: [...history.loss] };
-      await hooks(async () => {
+      await hooks('onTrainEnd', async () => {
         for (const cb of callbacks) await cb.onTrainEnd?.(end);
       });
       return history;
@@ -500,6 +516,7 @@ export class Sequential {
   /** predict() after validation (evaluate() validates x and y once). */
   async #predictChecked(x: Tensor, n: number, batchSize: number): Promise<Tensor> {
     const native = this.#usable();
+    const outer = this.#busy;
     this.#busy = 'predict()';
     try {
       const data = await native.predict(x.data, n, batchSize);
@@ -507,7 +524,7 @@ export class Sequential {
     } catch (err) {
       throw nativeError(err);
     } finally {
-      this.#busy = null;
+      this.#busy = outer;
     }
   }
 
@@ -535,6 +552,7 @@ export class Sequential {
     const native = this.#usable();
     const n = this.#checkX('x', x);
     this.#checkY('y', y, n);
+    const outer = this.#busy;
     this.#busy = 'lossAndGradients()';
     try {
       const { loss, gradients } = await native.lossAndGradients(x.data, y.data, n);
@@ -542,7 +560,7 @@ export class Sequential {
     } catch (err) {
       throw nativeError(err);
     } finally {
-      this.#busy = null;
+      this.#busy = outer;
     }
   }
 
@@ -663,6 +681,20 @@ export class Sequential {
     this.dispose();
   }
 
+  /** The optimizer and shuffle state (for save), or null before compile(). */
+  _trainingState(): NativeTrainingState | null {
+    const native = this.#usable();
+    return this.#compile ? native.getTrainingState() : null;
+  }
+
+  _setTrainingState(s: NativeTrainingState): void {
+    try {
+      this.#usable().setTrainingState(s.step, s.m, s.v, s.ga, s.rng);
+    } catch (err) {
+      throw nativeError(err);
+    }
+  }
+
   /** Flat parameter buffer in layout order (for save). */
   _flatParams(): Float32Array {
     return this.#usable().getParams();
@@ -680,7 +712,9 @@ export class Sequential {
 
   #usable(): NativeModel {
     if (this.#native === null) throw new DisposedError('The model was disposed');
-    if (this.#busy) throw new BusyError(`The model is busy with ${this.#busy}; wait for it to finish before using the model again`);
+    if (this.#busy && !(this.#busy === 'fit()' && this.#inCallback > 0)) {
+      throw new BusyError(`The model is busy with ${this.#busy}; wait for it to finish before using the model again`);
+    }
     return this.#native;
   }
 

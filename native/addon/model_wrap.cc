@@ -230,6 +230,8 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                          InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
                          InstanceMethod<&ModelWrap::CompileOptimizer>("compileOptimizer"),
                          InstanceMethod<&ModelWrap::SetLearningRate>("setLearningRate"),
+                         InstanceMethod<&ModelWrap::GetTrainingState>("getTrainingState"),
+                         InstanceMethod<&ModelWrap::SetTrainingState>("setTrainingState"),
                          InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
                          InstanceMethod<&ModelWrap::Predict>("predict"),
                          InstanceMethod<&ModelWrap::PredictSync>("predictSync"),
@@ -397,6 +399,50 @@ Napi::Value ModelWrap::SetLearningRate(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   optimizer_.config.learning_rate = info[0].As<Napi::Number>().DoubleValue();
+  return env.Undefined();
+}
+
+// What a checkpoint needs to resume training exactly: the optimizer's step
+// count and state vectors, and the shuffle generator's state.
+Napi::Value ModelWrap::GetTrainingState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  auto copy = [&](const std::vector<float>& v) {
+    Napi::Float32Array a = Napi::Float32Array::New(env, v.size());
+    if (!v.empty()) std::memcpy(a.Data(), v.data(), sizeof(float) * v.size());
+    return a;
+  };
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("step", Napi::Number::New(env, (double)optimizer_.step_count));
+  o.Set("m", copy(optimizer_.m));
+  o.Set("v", copy(optimizer_.v));
+  o.Set("ga", copy(optimizer_.ga));
+  Napi::Uint32Array rng = Napi::Uint32Array::New(env, 8);
+  rng_.get_state(rng.Data());
+  o.Set("rng", rng);
+  return o;
+}
+
+// setTrainingState(step, m, v, ga, rng): after compileOptimizer with the same
+// config; the lengths must match the optimizer's state.
+Napi::Value ModelWrap::SetTrainingState(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  const auto len = [&](int i) { return info[i].IsTypedArray() ? (long)info[i].As<Napi::TypedArray>().ElementLength() : -1L; };
+  if (!compiled_ || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsTypedArray() ||
+      !info[4].IsTypedArray() || len(1) != (long)optimizer_.m.size() || len(2) != (long)optimizer_.v.size() ||
+      len(3) != (long)optimizer_.ga.size() || len(4) != 8) {
+    StatusError(env, FC_STATUS_INVALID_ARGUMENT, "the training state does not match the compiled optimizer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  optimizer_.step_count = (int64_t)info[0].As<Napi::Number>().Int64Value();
+  auto load = [&](int i, std::vector<float>& dst) {
+    if (!dst.empty()) std::memcpy(dst.data(), info[i].As<Napi::Float32Array>().Data(), sizeof(float) * dst.size());
+  };
+  load(1, optimizer_.m);
+  load(2, optimizer_.v);
+  load(3, optimizer_.ga);
+  rng_.set_state(info[4].As<Napi::Uint32Array>().Data());
   return env.Undefined();
 }
 

@@ -25,6 +25,18 @@ class Rng {
     }
   }
 
+  // The generator's 256-bit state as 8 little-endian 32-bit words, so a
+  // checkpoint can resume the exact sequence (shuffle order) later.
+  void get_state(uint32_t out[8]) const {
+    for (int i = 0; i < 4; i++) {
+      out[2 * i] = (uint32_t)s_[i];
+      out[2 * i + 1] = (uint32_t)(s_[i] >> 32);
+    }
+  }
+  void set_state(const uint32_t in[8]) {
+    for (int i = 0; i < 4; i++) s_[i] = (uint64_t)in[2 * i] | ((uint64_t)in[2 * i + 1] << 32);
+  }
+
   uint64_t next_u64() {
     const uint64_t result = rotl(s_[1] * 5, 7) * 9;
     const uint64_t t = s_[1] << 17;

@@ -28,7 +28,10 @@ export interface BatchLogs {
 }
 
 export interface TrainBeginLogs {
+  /** fit()'s options.epochs: training stops before this epoch index. */
   epochs: number;
+  /** The first epoch index of this run (options.initialEpoch, 0 unless resuming). */
+  initialEpoch: number;
   /** Training samples (after a validationSplit). */
   samples: number;
   /** Validation samples, 0 without validation. */
