@@ -52,6 +52,7 @@ export interface NativeModel {
   compileOptimizer(config: Record<string, unknown>): void;
   /** Between epochs; keeps the optimizer state. */
   setLearningRate(learningRate: number): void;
+  setLoss(loss: 'mse' | 'mae' | 'huber', huberDelta?: number): void;
   /** Optimizer step count and state vectors, and the shuffle RNG state (checkpoints). */
   getTrainingState(): NativeTrainingState;
   setTrainingState(step: number, m: Float32Array, v: Float32Array, ga: Float32Array, rng: Uint32Array): void;
@@ -97,6 +98,7 @@ export interface NativeBinding {
     y: Float64Array,
     n: number,
     states: ({ h: Float64Array; c: Float64Array } | null)[],
+    loss?: { loss: 'mse' | 'mae' | 'huber'; huberDelta?: number },
   ): { loss: number; gradients: Float64Array; output: Float64Array };
 }
 

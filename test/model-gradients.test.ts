@@ -122,3 +122,35 @@ for (const c of cases) {
     t.same(after, before, 'lossAndGradients leaves the stored state untouched');
   });
 }
+
+t.test('MAE and Huber: float64 BPTT == central differences', async (t) => {
+  // Same oracle; targets spread so that Huber's two branches both occur (delta 0.3).
+  const model = sequential({ inputShape: [4, 2], layers: [lstm(5, { returnSequences: true }), lstm(3), dense(3)], seed: 7 });
+  t.teardown(() => model.dispose());
+  const rand = rng(99);
+  const n = 4;
+  const params = Float64Array.from(new Float32Array(uniform(rand, model.paramCount, -0.6, 0.6)));
+  const x = Float64Array.from(new Float32Array(uniform(rand, n * 8, -1, 1)));
+  const y = Float64Array.from(new Float32Array(uniform(rand, n * 3, -0.9, 0.9)));
+  const spec = nativeSpec(model);
+  for (const options of [{ loss: 'mae' as const }, { loss: 'huber' as const, huberDelta: 0.3 }]) {
+    const ref = binding().referenceLossAndGradients(spec, params, x, y, n, [], options);
+    const errors = Array.from(ref.output, (o, i) => Math.abs(o - y[i]!));
+    if (options.loss === 'huber') t.ok(errors.some((e) => e < 0.3) && errors.some((e) => e > 0.3), 'both Huber branches occur');
+    t.ok(errors.every((e) => e > 1e-4), 'no |e| at a kink within the finite-difference step');
+    const loss = (p: Float64Array) => binding().referenceLossAndGradients(spec, p, x, y, n, [], options).loss;
+    const eps = 1e-6;
+    const p = Float64Array.from(params);
+    const fd = new Float64Array(p.length);
+    for (let i = 0; i < p.length; i++) {
+      const v = p[i]!;
+      p[i] = v + eps;
+      const up = loss(p);
+      p[i] = v - eps;
+      const down = loss(p);
+      p[i] = v;
+      fd[i] = (up - down) / (2 * eps);
+    }
+    t.equal(firstMismatch(ref.gradients, fd, 1e-8, 1e-6), null, `${options.loss}: all ${p.length} parameters (atol 1e-8, rtol 1e-6)`);
+  }
+});

@@ -21,7 +21,7 @@ import { crc32 } from 'node:zlib';
 import { FormatError } from '../errors.js';
 import { string } from '../validate.js';
 import { checkOptimizerConfig } from './optimizers.js';
-import { Sequential, type SequentialConfig } from './sequential.js';
+import { Sequential, type CompileConfig, type SequentialConfig } from './sequential.js';
 
 export const MODEL_FORMAT = 'flowcast.sequential';
 // 2: adds the optimizer state (optimizer.m/v/ga tensors, optimizer_step, rng_state).
@@ -159,7 +159,16 @@ export async function loadModel(path: string): Promise<Sequential> {
   }
   model._setFlatParams(params);
   if (compile && typeof compile === 'object' && 'optimizer' in compile) {
-    model.compile({ optimizer: checkOptimizerConfig('compile.optimizer', (compile as { optimizer: unknown }).optimizer), loss: 'mse' });
+    const saved = compile as { optimizer: unknown; loss?: unknown; huberDelta?: unknown };
+    try {
+      model.compile({
+        optimizer: checkOptimizerConfig('compile.optimizer', saved.optimizer),
+        loss: (saved.loss ?? 'mse') as CompileConfig['loss'],
+        huberDelta: (saved.huberDelta ?? 1) as number,
+      });
+    } catch (err) {
+      throw corrupt(path, `its compile config is invalid: ${(err as Error).message}`);
+    }
     if (meta.optimizer_step !== undefined) restoreTrainingState(model, header, data, meta, path);
   }
   model.pipeline = pipeline && typeof pipeline === 'object' ? (pipeline as Record<string, unknown>) : undefined;

@@ -14,6 +14,7 @@ import {
   plainObject,
   positiveInteger,
   positiveNumber,
+  oneOf,
 } from '../validate.js';
 import type { BatchLogs, Callback, EpochLogs } from './callbacks/types.js';
 import { checkLayerConfig, type LayerConfig } from './layers.js';
@@ -31,11 +32,19 @@ export interface SequentialConfig {
   seed?: number;
 }
 
+export type LossName = 'mse' | 'mae' | 'huber';
+
 export interface CompileConfig {
   /** adam() (default, Keras form), adamW(), sgd() or rmsprop(). */
   optimizer?: OptimizerConfig;
-  /** Only 'mse' (mean squared error over all outputs) for now. */
-  loss?: 'mse';
+  /**
+   * Mean over all outputs of a function of e = prediction - target:
+   * 'mse' e^2 (default), 'mae' |e|, 'huber' e^2/2 if |e| < huberDelta else
+   * huberDelta (|e| - huberDelta/2) (torch.nn.MSELoss / L1Loss / HuberLoss).
+   */
+  loss?: LossName;
+  /** Huber's threshold. Default 1 (as PyTorch and Keras). */
+  huberDelta?: number;
 }
 
 export interface FitOptions {
@@ -74,7 +83,7 @@ export interface FitOptions {
 export interface History {
   /** Mean training loss per epoch. */
   loss: number[];
-  /** With validation: loss (MSE), RMSE and MAE on the validation data per epoch. */
+  /** With validation: the compiled loss, RMSE and MAE on the validation data per epoch. */
   valLoss?: number[];
   valRmse?: number[];
   valMae?: number[];
@@ -105,7 +114,7 @@ export interface StreamOptions {
 }
 
 export interface Evaluation {
-  /** The compiled loss (MSE). */
+  /** The compiled loss (MSE before compile()). */
   loss: number;
   rmse: number;
   mae: number;
@@ -121,17 +130,21 @@ export interface LayerState {
   rows: number;
 }
 
-/** The compiled loss (MSE), RMSE and MAE of predictions against targets. */
-function scores(pred: Float32Array, y: Float32Array): { loss: number; rmse: number; mae: number } {
+/** The compiled loss, RMSE and MAE of predictions against targets. */
+function scores(pred: Float32Array, y: Float32Array, loss: LossName, delta: number): { loss: number; rmse: number; mae: number } {
   let se = 0;
   let ae = 0;
+  let huber = 0;
   for (let i = 0; i < pred.length; i++) {
     const e = pred[i]! - y[i]!;
+    const a = Math.abs(e);
     se += e * e;
-    ae += Math.abs(e);
+    ae += a;
+    huber += a < delta ? 0.5 * e * e : delta * (a - 0.5 * delta);
   }
-  const mse = se / pred.length;
-  return { loss: mse, rmse: Math.sqrt(mse), mae: ae / pred.length };
+  const n = pred.length;
+  const value = loss === 'mse' ? se / n : loss === 'mae' ? ae / n : huber / n;
+  return { loss: value, rmse: Math.sqrt(se / n), mae: ae / n };
 }
 
 const ACTIVATION_CODE = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
@@ -326,9 +339,11 @@ export class Sequential {
     const native = this.#usable();
     plainObject('config', config);
     const optimizer = optional(config.optimizer, adam(), (v) => checkOptimizerConfig('config.optimizer', v));
-    if (config.loss !== undefined && config.loss !== 'mse') throw invalid('config.loss', "'mse'", config.loss);
+    const loss = optional(config.loss, 'mse' as LossName, (v) => oneOf('config.loss', v, ['mse', 'mae', 'huber'] as const));
+    const huberDelta = optional(config.huberDelta, 1, (v) => positiveNumber('config.huberDelta', v));
     native.compileOptimizer({ ...optimizer });
-    this.#compile = { optimizer, loss: 'mse' };
+    native.setLoss(loss, huberDelta);
+    this.#compile = { optimizer, loss, huberDelta };
   }
 
   /**
@@ -498,7 +513,7 @@ export class Sequential {
     } catch (err) {
       throw nativeError(err);
     }
-    return scores(pred, y);
+    return scores(pred, y, this.#compile!.loss, this.#compile!.huberDelta);
   }
 
   /**
@@ -529,7 +544,7 @@ export class Sequential {
   }
 
   /**
-   * Predicts x and scores against y: MSE loss, RMSE and MAE over all outputs.
+   * Predicts x and scores against y: the compiled loss, RMSE and MAE over all outputs.
    * (For baselines and price units, see evaluateForecast.)
    */
   async evaluate(x: Tensor, y: Tensor, options: PredictOptions = {}): Promise<Evaluation> {
@@ -539,7 +554,8 @@ export class Sequential {
     this.#checkY('y', y, n);
     const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
     const pred = await this.#predictChecked(x, n, batchSize);
-    return { ...scores(pred.data, y.data), samples: n };
+    const { loss, huberDelta } = this.#compile ?? { loss: 'mse' as const, huberDelta: 1 };
+    return { ...scores(pred.data, y.data, loss, huberDelta), samples: n };
   }
 
   /**

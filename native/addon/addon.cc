@@ -11,7 +11,8 @@
 //   kernelActivationError(isa: string): { sigmoid: number, tanh: number, points: number }
 //       max |kernel - exact| of the table's gate activations over z in [-20, 20]
 //   referenceLossAndGradients(spec, params: Float64Array, x: Float64Array,
-//       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[]):
+//       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[],
+//       loss?: { loss: 'mse' | 'mae' | 'huber', huberDelta?: number }):
 //       { loss: number, gradients: Float64Array, output: Float64Array }
 #include <napi.h>
 
@@ -161,6 +162,13 @@ Napi::Value ReferenceLossAndGradients(const Napi::CallbackInfo& info) {
         !F64(env, info[2], "x", n * net.in_per_sample(), &x) || !F64(env, info[3], "y", n * net.out_per_sample(), &y))
       return env.Undefined();
     std::memcpy(net.params(), params, sizeof(double) * net.num_params());
+    if (info[6].IsObject()) {
+      // Optional { loss, huberDelta } (default MSE).
+      const Napi::Object o = info[6].As<Napi::Object>();
+      fc::LossKind kind;
+      if (!ParseLoss(env, o.Get("loss"), o.Get("huberDelta"), &kind)) return env.Undefined();
+      net.set_loss(kind, o.Get("huberDelta").IsNumber() ? o.Get("huberDelta").As<Napi::Number>().DoubleValue() : 1.0);
+    }
     if (info[5].IsArray()) {
       Napi::Array states = info[5].As<Napi::Array>();
       for (uint32_t k = 0; k < states.Length() && k < spec.layers.size(); k++) {

@@ -230,6 +230,7 @@ Napi::Function ModelWrap::Init(Napi::Env env) {
                          InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
                          InstanceMethod<&ModelWrap::CompileOptimizer>("compileOptimizer"),
                          InstanceMethod<&ModelWrap::SetLearningRate>("setLearningRate"),
+                         InstanceMethod<&ModelWrap::SetLoss>("setLoss"),
                          InstanceMethod<&ModelWrap::GetTrainingState>("getTrainingState"),
                          InstanceMethod<&ModelWrap::SetTrainingState>("setTrainingState"),
                          InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
@@ -399,6 +400,16 @@ Napi::Value ModelWrap::SetLearningRate(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   optimizer_.config.learning_rate = info[0].As<Napi::Number>().DoubleValue();
+  return env.Undefined();
+}
+
+// setLoss(kind: 'mse' | 'mae' | 'huber', huberDelta): the training loss.
+Napi::Value ModelWrap::SetLoss(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!Usable(env)) return env.Undefined();
+  fc::LossKind kind;
+  if (!ParseLoss(env, info[0], info[1], &kind)) return env.Undefined();
+  net_->set_loss(kind, info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1.0);
   return env.Undefined();
 }
 

@@ -12,6 +12,7 @@
 //   compileOptimizer({ type, learningRate, beta1, beta2, epsilon, momentum, nesterov,
 //                      alpha, centered, weightDecay, clipNorm, clipValue }): void
 //   setLearningRate(lr): void (keeps the optimizer state)
+//   setLoss('mse' | 'mae' | 'huber', huberDelta): void
 //   getTrainingState(): { step, m, v, ga: Float32Array, rng: Uint32Array(8) }
 //   setTrainingState(step, m, v, ga, rng): void (checkpoint resume)
 //   fitEpoch(x, y, n, batchSize, shuffle, onProgress(batch, batches, samples, loss)):
@@ -73,6 +74,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value CompileAdam(const Napi::CallbackInfo& info);
   Napi::Value CompileOptimizer(const Napi::CallbackInfo& info);
   Napi::Value SetLearningRate(const Napi::CallbackInfo& info);
+  Napi::Value SetLoss(const Napi::CallbackInfo& info);
   Napi::Value GetTrainingState(const Napi::CallbackInfo& info);
   Napi::Value SetTrainingState(const Napi::CallbackInfo& info);
   Napi::Value FitEpoch(const Napi::CallbackInfo& info);

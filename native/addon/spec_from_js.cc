@@ -86,4 +86,23 @@ Napi::Array LayoutToJs(Napi::Env env, const std::vector<fc::ParamEntry>& layout)
   return arr;
 }
 
+bool ParseLoss(Napi::Env env, Napi::Value name, Napi::Value delta, fc::LossKind* kind) {
+  const std::string n = name.IsString() ? name.As<Napi::String>().Utf8Value() : "";
+  if (n == "mse") {
+    *kind = fc::LossKind::kMse;
+  } else if (n == "mae") {
+    *kind = fc::LossKind::kMae;
+  } else if (n == "huber") {
+    *kind = fc::LossKind::kHuber;
+  } else {
+    Napi::TypeError::New(env, "loss must be 'mse', 'mae' or 'huber'").ThrowAsJavaScriptException();
+    return false;
+  }
+  if (!delta.IsUndefined() && !(delta.IsNumber() && delta.As<Napi::Number>().DoubleValue() > 0)) {
+    Napi::TypeError::New(env, "huberDelta must be a positive number").ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace fc_addon

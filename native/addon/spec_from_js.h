@@ -6,12 +6,17 @@
 
 #include <napi.h>
 
+#include "core/network.h"
 #include "core/spec.h"
 
 namespace fc_addon {
 
 // On failure, throws (pending JS exception) and returns false.
 bool SpecFromJs(Napi::Env env, Napi::Value value, fc::NetworkSpec* spec);
+
+// Reads a loss name ('mse' | 'mae' | 'huber') and, for Huber, a positive
+// delta (a number, or undefined for 1). On failure, throws and returns false.
+bool ParseLoss(Napi::Env env, Napi::Value name, Napi::Value delta, fc::LossKind* kind);
 
 // The parameter layout as [{ name, offset, shape }].
 Napi::Array LayoutToJs(Napi::Env env, const std::vector<fc::ParamEntry>& layout);

@@ -317,7 +317,7 @@ void Network<T>::copy_output(T* out) const {
 }
 
 template <typename T>
-double Network<T>::mse_loss(const T* y, const int64_t* rows, int64_t start, int B) {
+double Network<T>::loss(const T* y, const int64_t* rows, int64_t start, int B) {
   const int S = out_steps(), O = out_units();
   const T* yhat = layer_output((int)layers_.size() - 1);
   T* dy = layers_.back().dy.data();
@@ -330,8 +330,26 @@ double Network<T>::mse_loss(const T* y, const int64_t* rows, int64_t start, int 
       for (int o = 0; o < O; o++) {
         const long i = ((long)t * B + b) * O + o;
         const double e = (double)yhat[i] - (double)target[(long)t * O + o];
-        sum += e * e;
-        dy[i] = T(2.0 * e / N);
+        const double a = std::fabs(e), sign = (e > 0) - (e < 0);
+        switch (loss_kind_) {
+          case LossKind::kMse:
+            sum += e * e;
+            dy[i] = T(2.0 * e / N);
+            break;
+          case LossKind::kMae:
+            sum += a;
+            dy[i] = T(sign / N);
+            break;
+          case LossKind::kHuber:
+            if (a < huber_delta_) {
+              sum += 0.5 * e * e;
+              dy[i] = T(e / N);
+            } else {
+              sum += huber_delta_ * (a - 0.5 * huber_delta_);
+              dy[i] = T(huber_delta_ * sign / N);
+            }
+            break;
+        }
       }
   }
   return sum / N;

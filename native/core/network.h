@@ -34,6 +34,8 @@ namespace fc {
 
 class ThreadPool;
 
+enum class LossKind { kMse, kMae, kHuber };
+
 template <typename T>
 class Network {
  public:
@@ -73,13 +75,21 @@ class Network {
   // Copies the last forward's output, batch-major (B, out_steps, out_units).
   void copy_output(T* out) const;
 
-  // MSE = mean over the B * out_per_sample() elements of (y_hat - y)^2; also
-  // seeds the backward pass with dL/dy_hat = 2 (y_hat - y) / N. Targets are
-  // addressed like x. Returns the loss in double precision.
-  double mse_loss(const T* y, const int64_t* rows, int64_t start, int B);
+  // The loss, a mean over the N = B * out_per_sample() elements of a
+  // function of e = y_hat - y (torch.nn's MSELoss, L1Loss, HuberLoss):
+  //   mse:   e^2                                        dL/dy_hat = 2 e / N
+  //   mae:   |e|                                        sign(e) / N
+  //   huber: e^2 / 2 if |e| < d, else d (|e| - d / 2)   e / N, or d sign(e) / N
+  // It also seeds the backward pass with dL/dy_hat. Targets are addressed
+  // like x. Returns the loss in double precision.
+  double loss(const T* y, const int64_t* rows, int64_t start, int B);
+  void set_loss(LossKind kind, double huber_delta = 1.0) {
+    loss_kind_ = kind;
+    huber_delta_ = huber_delta;
+  }
 
   // Accumulates dL/dparams into grads() (call zero_grads() first for a fresh
-  // gradient), for the batch of the last forward and mse_loss.
+  // gradient), for the batch of the last forward and loss.
   void backward();
 
   // True if any LSTM layer carries state across batches.
@@ -147,6 +157,8 @@ class Network {
   std::vector<T> dW_ih_t_;             // (I, 4H) scratch: dW_ih^T of a narrow-input layer
   std::vector<T> col_sums_;            // (4H_max) scratch: column sums of dZ (the bias gradient)
   std::vector<double> loss_scratch_;
+  LossKind loss_kind_ = LossKind::kMse;
+  double huber_delta_ = 1.0;
   std::vector<std::unique_ptr<Network>> replicas_;
   uint64_t replicas_version_ = ~uint64_t(0);  // params_version_ the replicas copied
 };

@@ -33,7 +33,7 @@ fc_status train_epoch(Network<float>& net, Optimizer& opt, const float* x, const
     const int B = (int)std::min<int64_t>(batch_size, n - start);
     const int64_t* rows = shuffle ? order.data() + start : nullptr;
     net.forward(x, rows, start, B, /*update_state=*/true);
-    const double loss = net.mse_loss(y, rows, start, B);
+    const double loss = net.loss(y, rows, start, B);
     bool finite = std::isfinite(loss);
     if (finite) {
       net.zero_grads();
@@ -108,7 +108,7 @@ template <typename T>
 fc_status loss_and_gradients(Network<T>& net, const T* x, const T* y, int64_t n, double* loss) {
   if (n <= 0 || n > INT32_MAX) return FC_STATUS_INVALID_ARGUMENT;
   net.forward(x, nullptr, 0, (int)n, /*update_state=*/false);
-  *loss = net.mse_loss(y, nullptr, 0, (int)n);
+  *loss = net.loss(y, nullptr, 0, (int)n);
   net.zero_grads();
   net.backward();
   return std::isfinite(*loss) ? FC_STATUS_OK : FC_STATUS_NON_FINITE;

@@ -1,4 +1,4 @@
-// Epoch-level loops over a data set: training (forward, MSE, BPTT, an optimizer
+// Epoch-level loops over a data set: training (forward, loss, BPTT, an optimizer
 // step per batch) and batched prediction. They run on worker threads; they never
 // touch JS, report progress through a callback and stop at a batch boundary
 // when *cancel becomes true.

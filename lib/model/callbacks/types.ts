@@ -10,7 +10,7 @@ export interface EpochLogs {
   samplesPerSecond: number;
   /** The optimizer's learning rate during the epoch. */
   learningRate: number;
-  /** With validation data: the compiled loss (MSE) on it after the epoch. */
+  /** With validation data: the compiled loss on it after the epoch. */
   valLoss?: number;
   /** With validation data: RMSE and MAE over all validation outputs. */
   valRmse?: number;
