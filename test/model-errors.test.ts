@@ -45,7 +45,7 @@ t.test('fit, predict, evaluate inputs', async (t) => {
   const y = tensor([10, 1]);
   await t.rejects(model.fit(x, y), { name: 'StateError', code: 'ERR_FLOWCAST_STATE', message: /fit\(\) was called before compile\(\)/ }, 'fit before compile');
   model.compile({ optimizer: adam(), loss: 'mse' });
-  t.throws(() => model.compile({ loss: 'mae' as never }), { message: /Expected 'mse' for config.loss but received "mae"/ });
+  t.throws(() => model.compile({ loss: 'l1' as never }), { name: 'InvalidArgumentError', message: /config.loss/ });
 
   const nanX = tensor([10, 4, 1]);
   nanX.data[17] = NaN;
