@@ -10,6 +10,7 @@ export * from './data/index.js';
 export { ForecastPipeline, type ForecastPipelineConfig, type ForecastPipelineJSON, type ForecastWindows } from './forecast/pipeline.js';
 export { evaluateForecast, type ForecastEvaluation, type ForecastScores, type EvaluateForecastOptions } from './forecast/evaluate.js';
 export { rmse, mae } from './forecast/metrics.js';
+export { forecastRecursive } from './forecast/recursive.js';
 export {
   sequential,
   Sequential,

@@ -1,5 +1,5 @@
 /**
- * Honest evaluation of a one-step forecaster: the model and the naive
+ * Honest evaluation of a forecaster (one step, or `horizon` steps direct): the model and the naive
  * "next value = this value" forecast on exactly the same targets, in the
  * network's scaled units and in the original units (e.g. US dollars).
  *
@@ -22,19 +22,21 @@ export interface ForecastScores {
 
 export interface ForecastEvaluation {
   samples: number;
-  /** Samples scored in level units. */
+  /** Forecasts scored in level units: samples with t >= 1, times the horizon. */
   levelSamples: number;
   model: ForecastScores;
   naive: ForecastScores;
   /** 1 - RMSE_model / RMSE_naive in level units: > 0 means the model beats naive. */
   skillVsNaive: number;
-  /** Predictions in both unit systems, for plots and reports. */
+  /** Predictions in both unit systems (horizon per sample), for plots and reports. */
   predictions: { scaled: Float32Array; levels: Float64Array; naiveLevels: Float64Array; targetIndex: Int32Array };
 }
 
 export interface EvaluateForecastOptions {
   /** Prediction batch size (the book: 100). Default 100. */
   batchSize?: number;
+  /** The pipeline's covariate series over the same rows as levels. */
+  covariates?: ArrayLike<number>[];
 }
 
 /**
@@ -48,28 +50,34 @@ export async function evaluateForecast(
   levels: ArrayLike<number>,
   options: EvaluateForecastOptions = {},
 ): Promise<ForecastEvaluation> {
-  const { x, y, targetIndex } = pipeline.windows(levels);
+  const { x, y, targetIndex } = pipeline.windows(levels, options.covariates ?? []);
   const pred = await model.predict(x, { batchSize: options.batchSize ?? 100 });
   const n = targetIndex.length;
+  const h = pipeline.horizon;
+  const F = pipeline.features;
   const zero = pipeline.difference ? pipeline.scaledZero() : NaN;
-  const naiveScaled = new Float64Array(n);
+  const naiveScaled = new Float64Array(n * h);
   for (let i = 0; i < n; i++) {
     // Without differencing the network's series is the scaled level itself, whose
     // last value is the input window's newest element (0 where padded, as in the book).
-    naiveScaled[i] = pipeline.difference ? zero : x.data[(i + 1) * pipeline.lags - 1]!;
+    const last = pipeline.difference ? zero : x.data[((i + 1) * pipeline.lags - 1) * F]!;
+    naiveScaled.fill(last, i * h, (i + 1) * h);
   }
   const levelsPred = pipeline.toLevels(pred.data, levels, targetIndex);
   const actualLevels: number[] = [];
   const modelLevels: number[] = [];
   const naiveLevels: number[] = [];
-  const naiveAll = new Float64Array(n).fill(NaN);
+  const naiveAll = new Float64Array(n * h).fill(NaN);
   for (let i = 0; i < n; i++) {
     const t = targetIndex[i]!;
     if (t < 1) continue;
-    naiveAll[i] = levels[t - 1]!;
-    actualLevels.push(levels[t]!);
-    modelLevels.push(levelsPred[i]!);
-    naiveLevels.push(levels[t - 1]!);
+    for (let j = 0; j < h; j++) {
+      // Every horizon step of the naive forecast is the last observed level.
+      naiveAll[i * h + j] = levels[t - 1]!;
+      actualLevels.push(levels[t + j]!);
+      modelLevels.push(levelsPred[i * h + j]!);
+      naiveLevels.push(levels[t - 1]!);
+    }
   }
   const scores = (scaled: ArrayLike<number>, lv: number[]): ForecastScores => ({
     rmse: rmse(y.data, scaled),
