@@ -35,3 +35,4 @@ export {
   type Scaler,
 } from './scalers.js';
 export { lagWindows, type LagWindowOptions, type LagWindows } from './windows.js';
+export { streamOrder, reorder, restoreOrder, type StreamOrder } from './streams.js';
