@@ -27,7 +27,18 @@ export { NativeStream, type StreamState } from './model/stream.js';
 export { exportOnnx, onnxModel, ONNX_OPSET, type ExportOnnxOptions, type OnnxExport, type OnnxSignature, type OnnxValueInfo } from './onnx/export.js';
 export { OnnxForecaster, type OnnxForecasterOptions, type OnnxInput } from './onnx/forecaster.js';
 export { toOnnxGateOrder } from './onnx/gates.js';
-export { lstm, dense, type LayerConfig, type LstmLayerConfig, type DenseLayerConfig, type DenseActivation, type LstmOptions, type DenseOptions } from './model/layers.js';
+export {
+  lstm,
+  dense,
+  dropout,
+  type LayerConfig,
+  type LstmLayerConfig,
+  type DenseLayerConfig,
+  type DropoutLayerConfig,
+  type DenseActivation,
+  type LstmOptions,
+  type DenseOptions,
+} from './model/layers.js';
 export {
   adam,
   adamW,

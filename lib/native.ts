@@ -17,13 +17,15 @@ export interface NativeSpec {
 }
 
 export interface NativeLayerSpec {
-  /** 0 = LSTM, 1 = Dense */
-  kind: 0 | 1;
+  /** 0 = LSTM, 1 = Dense, 2 = Dropout */
+  kind: 0 | 1 | 2;
   units: number;
   returnSequences: boolean;
   stateful: boolean;
   /** Dense: 0 linear, 1 tanh, 2 sigmoid, 3 relu */
   activation: 0 | 1 | 2 | 3;
+  /** Dropout: fraction dropped in training. */
+  rate?: number;
 }
 
 export interface NativeParamEntry {
@@ -38,6 +40,8 @@ export interface NativeTrainingState {
   v: Float32Array;
   ga: Float32Array;
   rng: Uint32Array;
+  /** Training batches seen (selects the dropout masks). */
+  dropoutStep: number;
 }
 
 export interface NativeModel {
@@ -55,7 +59,7 @@ export interface NativeModel {
   setLoss(loss: 'mse' | 'mae' | 'huber', huberDelta?: number): void;
   /** Optimizer step count and state vectors, and the shuffle RNG state (checkpoints). */
   getTrainingState(): NativeTrainingState;
-  setTrainingState(step: number, m: Float32Array, v: Float32Array, ga: Float32Array, rng: Uint32Array): void;
+  setTrainingState(step: number, m: Float32Array, v: Float32Array, ga: Float32Array, rng: Uint32Array, dropoutStep: number): void;
   fitEpoch(
     x: Float32Array,
     y: Float32Array,
@@ -98,7 +102,7 @@ export interface NativeBinding {
     y: Float64Array,
     n: number,
     states: ({ h: Float64Array; c: Float64Array } | null)[],
-    loss?: { loss: 'mse' | 'mae' | 'huber'; huberDelta?: number },
+    options?: { loss?: 'mse' | 'mae' | 'huber'; huberDelta?: number; seed?: number },
   ): { loss: number; gradients: Float64Array; output: Float64Array };
 }
 

@@ -32,7 +32,7 @@ t.test('layer and model construction', async (t) => {
   });
   t.throws(() => sequential({ inputShape: [3, 1], layers: [lstm(2), dense(2), lstm(2)] }), { message: /LSTM after a Dense layer/ });
   t.throws(() => sequential({ inputShape: [3, 1], layers: [{ type: 'gru', units: 2 } as never] }), {
-    message: /Expected 'lstm' or 'dense' for config.layers\[0\].type but received "gru"/,
+    message: /Expected 'lstm', 'dense' or 'dropout' for config.layers\[0\].type but received "gru"/,
   });
   t.throws(() => adam({ learningRate: 0 }), { message: /Expected positive finite number for options.learningRate but received 0/ });
   t.throws(() => adam({ beta1: 1 }), { message: /Expected number in \[0, 1\) for options.beta1 but received 1/ });

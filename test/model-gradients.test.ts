@@ -12,8 +12,8 @@
  */
 import t from 'tap';
 import { binding, type NativeSpec } from '../lib/native.js';
-import { sequential, type Sequential } from '../lib/model/sequential.js';
-import { dense, lstm, type LayerConfig } from '../lib/model/layers.js';
+import { sequential, toNativeSpec, type Sequential } from '../lib/model/sequential.js';
+import { dense, dropout, lstm, type LayerConfig } from '../lib/model/layers.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
 
 interface Case {
@@ -42,6 +42,11 @@ const cases: Case[] = [
     layers: [lstm(3, { returnSequences: true }), dense(2)],
   },
   {
+    name: 'dropout between the layers (training masks, fixed per call)',
+    steps: 3, features: 2, n: 3, stateful: false,
+    layers: [lstm(4, { returnSequences: true }), dropout(0.3), lstm(3), dropout(0.5), dense(2)],
+  },
+  {
     name: 'LSTM only, Dense(sigmoid) then Dense(relu)',
     steps: 3, features: 2, n: 4, stateful: false,
     layers: [lstm(5), dense(4, { activation: 'sigmoid' }), dense(2, { activation: 'relu' })],
@@ -49,16 +54,7 @@ const cases: Case[] = [
 ];
 
 function nativeSpec(model: Sequential): NativeSpec {
-  const code = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
-  return {
-    steps: model.config.inputShape[0],
-    features: model.config.inputShape[1],
-    layers: model.config.layers.map((l) =>
-      l.type === 'lstm'
-        ? { kind: 0, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0 }
-        : { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: code[l.activation] },
-    ),
-  };
+  return toNativeSpec(model.config.inputShape as [number, number], model.config.layers);
 }
 
 for (const c of cases) {
@@ -80,8 +76,9 @@ for (const c of cases) {
         : null,
     );
     const spec = nativeSpec(model);
-    const ref = binding().referenceLossAndGradients(spec, params, x, y, c.n, states);
-    const loss = (p: Float64Array) => binding().referenceLossAndGradients(spec, p, x, y, c.n, states).loss;
+    // seed: the float32 model's, so dropout layers draw the same masks.
+    const ref = binding().referenceLossAndGradients(spec, params, x, y, c.n, states, { seed: 7 });
+    const loss = (p: Float64Array) => binding().referenceLossAndGradients(spec, p, x, y, c.n, states, { seed: 7 }).loss;
 
     const eps = 1e-6;
     const fd = new Float64Array(params.length);

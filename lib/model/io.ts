@@ -24,7 +24,7 @@ import { checkOptimizerConfig } from './optimizers.js';
 import { Sequential, type CompileConfig, type SequentialConfig } from './sequential.js';
 
 export const MODEL_FORMAT = 'flowcast.sequential';
-// 2: adds the optimizer state (optimizer.m/v/ga tensors, optimizer_step, rng_state).
+// 2: adds the optimizer state (optimizer.m/v/ga tensors, optimizer_step, rng_state, dropout_step).
 export const MODEL_FORMAT_VERSION = 2;
 
 interface TensorInfo {
@@ -59,6 +59,7 @@ export async function saveModel(model: Sequential, path: string): Promise<void> 
       end += v.byteLength;
     }
     meta.optimizer_step = String(state.step);
+    meta.dropout_step = String(state.dropoutStep);
     meta.rng_state = Array.from(state.rng).join(',');
   }
   const data = Buffer.concat(blocks.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
@@ -191,7 +192,15 @@ function restoreTrainingState(model: Sequential, header: Record<string, unknown>
   };
   const step = Number(meta.optimizer_step);
   const rng = (meta.rng_state ?? '').split(',').map(Number);
-  if (!Number.isInteger(step) || step < 0 || rng.length !== 8 || !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+  const dropoutStep = Number(meta.dropout_step ?? 0);
+  if (
+    !Number.isInteger(step) ||
+    step < 0 ||
+    !Number.isInteger(dropoutStep) ||
+    dropoutStep < 0 ||
+    rng.length !== 8 ||
+    !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
+  ) {
     throw corrupt(path, 'its optimizer step or RNG state is invalid');
   }
   model._setTrainingState({
@@ -200,5 +209,6 @@ function restoreTrainingState(model: Sequential, header: Record<string, unknown>
     v: read('optimizer.v', current.v.length),
     ga: read('optimizer.ga', current.ga.length),
     rng: Uint32Array.from(rng),
+    dropoutStep,
   });
 }

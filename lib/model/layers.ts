@@ -31,7 +31,13 @@ export interface DenseLayerConfig {
   activation: DenseActivation;
 }
 
-export type LayerConfig = LstmLayerConfig | DenseLayerConfig;
+export interface DropoutLayerConfig {
+  type: 'dropout';
+  /** Fraction of the values passed on that are zeroed in training, in [0, 1). */
+  rate: number;
+}
+
+export type LayerConfig = LstmLayerConfig | DenseLayerConfig | DropoutLayerConfig;
 
 export interface LstmOptions {
   returnSequences?: boolean;
@@ -89,6 +95,20 @@ export function dense(units: number, options: DenseOptions = {}): DenseLayerConf
   };
 }
 
+/**
+ * Dropout between two layers (Keras Dropout, torch.nn.Dropout): in training
+ * each value is zeroed with probability `rate` and the rest scaled by
+ * 1 / (1 - rate); at inference (predict, evaluate, streams, ONNX) it passes
+ * values through. The masks come from the model's seed, so a run repeats
+ * exactly.
+ * @param rate in [0, 1)
+ * @example layers: [lstm(100, { returnSequences: true }), dropout(0.2), lstm(100), dropout(0.2), dense(1)]
+ */
+export function dropout(rate: number): DropoutLayerConfig {
+  if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) throw invalid('rate', 'number in [0, 1)', rate);
+  return { type: 'dropout', rate };
+}
+
 /** Validates a layer config that came from JSON or user code (not from lstm()/dense()). */
 export function checkLayerConfig(name: string, value: unknown): LayerConfig {
   const o = plainObject(name, value);
@@ -100,5 +120,12 @@ export function checkLayerConfig(name: string, value: unknown): LayerConfig {
     const { type: _t, units, ...rest } = o;
     return dense(units as number, rest as DenseOptions);
   }
-  throw invalid(`${name}.type`, "'lstm' or 'dense'", o.type);
+  if (o.type === 'dropout') {
+    try {
+      return dropout(o.rate as number);
+    } catch {
+      throw invalid(`${name}.rate`, 'number in [0, 1)', o.rate);
+    }
+  }
+  throw invalid(`${name}.type`, "'lstm', 'dense' or 'dropout'", o.type);
 }

@@ -17,7 +17,7 @@ import {
   oneOf,
 } from '../validate.js';
 import type { BatchLogs, Callback, EpochLogs } from './callbacks/types.js';
-import { checkLayerConfig, type LayerConfig } from './layers.js';
+import { checkLayerConfig, type DenseLayerConfig, type LayerConfig, type LstmLayerConfig } from './layers.js';
 import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
 import { NativeStream } from './stream.js';
 import { LevelStream } from '../forecast/level-stream.js';
@@ -149,16 +149,25 @@ function scores(pred: Float32Array, y: Float32Array, loss: LossName, delta: numb
 
 const ACTIVATION_CODE = { linear: 0, tanh: 1, sigmoid: 2, relu: 3 } as const;
 
-function toNativeSpec(inputShape: [number, number], layers: LayerConfig[]): NativeSpec {
+/** The plain spec the native core builds from (dropout's units: the width it passes on). */
+export function toNativeSpec(inputShape: [number, number], layers: LayerConfig[]): NativeSpec {
+  let width = inputShape[1];
   return {
     steps: inputShape[0],
     features: inputShape[1],
-    layers: layers.map((l) =>
-      l.type === 'lstm'
+    layers: layers.map((l) => {
+      if (l.type === 'dropout') return { kind: 2, units: width, returnSequences: false, stateful: false, activation: 0, rate: l.rate };
+      width = l.units;
+      return l.type === 'lstm'
         ? { kind: 0, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0 }
-        : { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] },
-    ),
+        : { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] };
+    }),
   };
+}
+
+/** Units of the last layer (never a dropout: checkConfig refuses that). */
+function lastUnits(layers: readonly LayerConfig[]): number {
+  return (layers.at(-1) as LstmLayerConfig | DenseLayerConfig).units;
 }
 
 /** Checks the layer stack; the messages name the offending layer. */
@@ -172,6 +181,12 @@ function checkConfig(value: unknown): Required<SequentialConfig> {
   const layers = o.layers.map((l, i) => checkLayerConfig(`config.layers[${i}]`, l));
   if (layers[0]!.type !== 'lstm') {
     throw new InvalidArgumentError('config.layers', 'Expected an lstm() layer first in config.layers but received ' + `a ${layers[0]!.type} layer`);
+  }
+  if (layers.at(-1)!.type === 'dropout') {
+    throw new InvalidArgumentError(
+      `config.layers[${layers.length - 1}]`,
+      `Expected an lstm() or dense() layer last in config.layers but received a dropout layer (dropout goes between layers)`,
+    );
   }
   let lastLstm = 0;
   layers.forEach((l, i) => {
@@ -248,7 +263,7 @@ export class Sequential {
   /** Shape of one output sample: [units], or [steps, units] when the last LSTM returns sequences. */
   get outputShape(): number[] {
     const lastLstm = this.config.layers.filter((l) => l.type === 'lstm').at(-1)!;
-    const units = this.config.layers.at(-1)!.units;
+    const units = lastUnits(this.config.layers);
     return lastLstm.type === 'lstm' && lastLstm.returnSequences ? [this.config.inputShape[0], units] : [units];
   }
 
@@ -319,12 +334,16 @@ export class Sequential {
   summary(): string {
     const rows: string[] = ['Layer                     Output shape        Params'];
     let total = 0;
+    const spec = toNativeSpec(this.config.inputShape, this.config.layers);
+    let seq = true;
     this.config.layers.forEach((l, k) => {
       const n = this.#names.filter((e) => e.name.startsWith(`layers.${k}.`)).reduce((a, e) => a + e.length, 0);
       total += n;
-      const seq = l.type === 'lstm' ? l.returnSequences : this.outputShape.length === 2;
-      const shape = seq ? `[b, ${this.config.inputShape[0]}, ${l.units}]` : `[b, ${l.units}]`;
-      const name = l.type === 'lstm' ? `lstm(${l.units}${l.stateful ? ', stateful' : ''})` : `dense(${l.units}, ${l.activation})`;
+      const units = spec.layers[k]!.units;
+      if (l.type === 'lstm') seq = l.returnSequences;
+      const shape = seq ? `[b, ${this.config.inputShape[0]}, ${units}]` : `[b, ${units}]`;
+      const name =
+        l.type === 'lstm' ? `lstm(${l.units}${l.stateful ? ', stateful' : ''})` : l.type === 'dense' ? `dense(${l.units}, ${l.activation})` : `dropout(${l.rate})`;
       rows.push(`${`${k}: ${name}`.padEnd(26)}${shape.padEnd(20)}${n}`);
     });
     rows.push(`Total parameters: ${total}`);
@@ -607,7 +626,7 @@ export class Sequential {
       throw nativeError(err);
     }
     const lstmLayers = this.config.layers.flatMap((l, k): [number, number][] => (l.type === 'lstm' ? [[k, l.units]] : []));
-    return new NativeStream(native, { features, outUnits: this.config.layers.at(-1)!.units, lstmLayers }, pipeline && new LevelStream(pipeline));
+    return new NativeStream(native, { features, outUnits: lastUnits(this.config.layers), lstmLayers }, pipeline && new LevelStream(pipeline));
   }
 
   /** Zeroes every stateful layer's (h, c). */
@@ -705,7 +724,7 @@ export class Sequential {
 
   _setTrainingState(s: NativeTrainingState): void {
     try {
-      this.#usable().setTrainingState(s.step, s.m, s.v, s.ga, s.rng);
+      this.#usable().setTrainingState(s.step, s.m, s.v, s.ga, s.rng, s.dropoutStep);
     } catch (err) {
       throw nativeError(err);
     }

@@ -40,6 +40,7 @@ export function addNetwork(
   let width = model.inputShape[1];
   model.config.layers.forEach((layer, k) => {
     const p = `layers.${k}`;
+    if (layer.type === 'dropout') return; // inference: the identity
     if (layer.type === 'lstm') {
       const H = layer.units;
       const W = g.floats(`${p}.W`, [1, 4 * H, width], toOnnxGateOrder(weights[`${p}.weight_ih`]!, H, width));

@@ -12,7 +12,7 @@
 //       max |kernel - exact| of the table's gate activations over z in [-20, 20]
 //   referenceLossAndGradients(spec, params: Float64Array, x: Float64Array,
 //       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[],
-//       loss?: { loss: 'mse' | 'mae' | 'huber', huberDelta?: number }):
+//       options?: { loss?: 'mse' | 'mae' | 'huber', huberDelta?: number, seed?: number }):
 //       { loss: number, gradients: Float64Array, output: Float64Array }
 #include <napi.h>
 
@@ -163,11 +163,14 @@ Napi::Value ReferenceLossAndGradients(const Napi::CallbackInfo& info) {
       return env.Undefined();
     std::memcpy(net.params(), params, sizeof(double) * net.num_params());
     if (info[6].IsObject()) {
-      // Optional { loss, huberDelta } (default MSE).
+      // Optional { loss, huberDelta, seed } (default MSE; seed: the model seed, for its dropout masks).
       const Napi::Object o = info[6].As<Napi::Object>();
-      fc::LossKind kind;
-      if (!ParseLoss(env, o.Get("loss"), o.Get("huberDelta"), &kind)) return env.Undefined();
-      net.set_loss(kind, o.Get("huberDelta").IsNumber() ? o.Get("huberDelta").As<Napi::Number>().DoubleValue() : 1.0);
+      if (o.Get("seed").IsNumber()) net.seed_dropout((uint64_t)o.Get("seed").As<Napi::Number>().Int64Value());
+      if (!o.Get("loss").IsUndefined()) {
+        fc::LossKind kind;
+        if (!ParseLoss(env, o.Get("loss"), o.Get("huberDelta"), &kind)) return env.Undefined();
+        net.set_loss(kind, o.Get("huberDelta").IsNumber() ? o.Get("huberDelta").As<Napi::Number>().DoubleValue() : 1.0);
+      }
     }
     if (info[5].IsArray()) {
       Napi::Array states = info[5].As<Napi::Array>();

@@ -271,6 +271,7 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     net_ = std::make_unique<fc::Network<float>>(spec, *kernels, /*threaded=*/true);
     rng_.reseed(seed);
     fc::keras_initialize(*net_, rng_);
+    net_->seed_dropout(seed);
   } catch (const std::bad_alloc&) {
     net_.reset();
     StatusError(env, FC_STATUS_OUT_OF_MEMORY, "allocating the parameters").ThrowAsJavaScriptException();
@@ -428,13 +429,14 @@ Napi::Value ModelWrap::GetTrainingState(const Napi::CallbackInfo& info) {
   o.Set("m", copy(optimizer_.m));
   o.Set("v", copy(optimizer_.v));
   o.Set("ga", copy(optimizer_.ga));
+  o.Set("dropoutStep", Napi::Number::New(env, (double)net_->dropout_step()));
   Napi::Uint32Array rng = Napi::Uint32Array::New(env, 8);
   rng_.get_state(rng.Data());
   o.Set("rng", rng);
   return o;
 }
 
-// setTrainingState(step, m, v, ga, rng): after compileOptimizer with the same
+// setTrainingState(step, m, v, ga, rng, dropoutStep): after compileOptimizer with the same
 // config; the lengths must match the optimizer's state.
 Napi::Value ModelWrap::SetTrainingState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -454,6 +456,7 @@ Napi::Value ModelWrap::SetTrainingState(const Napi::CallbackInfo& info) {
   load(2, optimizer_.v);
   load(3, optimizer_.ga);
   rng_.set_state(info[4].As<Napi::Uint32Array>().Data());
+  if (info[5].IsNumber()) net_->set_dropout_step((uint64_t)info[5].As<Napi::Number>().Int64Value());
   return env.Undefined();
 }
 

@@ -13,8 +13,8 @@
 //                      alpha, centered, weightDecay, clipNorm, clipValue }): void
 //   setLearningRate(lr): void (keeps the optimizer state)
 //   setLoss('mse' | 'mae' | 'huber', huberDelta): void
-//   getTrainingState(): { step, m, v, ga: Float32Array, rng: Uint32Array(8) }
-//   setTrainingState(step, m, v, ga, rng): void (checkpoint resume)
+//   getTrainingState(): { step, m, v, ga: Float32Array, rng: Uint32Array(8), dropoutStep }
+//   setTrainingState(step, m, v, ga, rng, dropoutStep): void (checkpoint resume)
 //   fitEpoch(x, y, n, batchSize, shuffle, onProgress(batch, batches, samples, loss)):
 //       Promise<{ loss: number, batches: number }>
 //   predict(x, n, batchSize): Promise<Float32Array>

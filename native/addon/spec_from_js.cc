@@ -50,7 +50,7 @@ bool SpecFromJs(Napi::Env env, Napi::Value value, fc::NetworkSpec* spec) {
     if (!GetInt(env, lo, "kind", &kind) || !GetInt(env, lo, "units", &l.units) ||
         !GetInt(env, lo, "activation", &act))
       return false;
-    if (kind < 0 || kind > 1 || act < 0 || act > 3) {
+    if (kind < 0 || kind > 2 || act < 0 || act > 3) {
       TypeError(env, "spec.layers[" + std::to_string(i) + "] has an unknown kind or activation")
           .ThrowAsJavaScriptException();
       return false;
@@ -59,6 +59,7 @@ bool SpecFromJs(Napi::Env env, Napi::Value value, fc::NetworkSpec* spec) {
     l.activation = static_cast<fc::Activation>(act);
     l.return_sequences = GetBool(lo, "returnSequences");
     l.stateful = GetBool(lo, "stateful");
+    if (lo.Get("rate").IsNumber()) l.rate = lo.Get("rate").As<Napi::Number>().DoubleValue();
     spec->layers.push_back(l);
   }
   std::string why;

@@ -38,7 +38,7 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
       L.bi_off = layout_[p++].offset;
       L.bh_off = layout_[p++].offset;
       last_lstm_ = (int)k;
-    } else {
+    } else if (L.spec.kind == LayerKind::kDense) {
       L.w_off = layout_[p++].offset;
       L.bi_off = layout_[p++].offset;
     }
@@ -55,6 +55,10 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
   col_sums_.assign(gates_max, T(0));
   for (size_t k = 0; k < layers_.size(); k++) {
     Layer& L = layers_[k];
+    if (L.spec.kind == LayerKind::kDropout) {
+      L.rows_per_sample = layers_[k - 1].rows_per_sample;  // passes its input on, masked
+      continue;
+    }
     const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
     L.rows_per_sample = seq ? spec_.steps : 1;
   }
@@ -156,6 +160,7 @@ void Network<T>::ensure_capacity(int B) {
       L.tanh_c.assign(TT * B * H, T(0));
     } else {
       L.out.assign(rows * H, T(0));
+      if (L.spec.kind == LayerKind::kDropout) L.mask.assign(rows * H, T(0));
     }
     L.dy.assign(rows * H, T(0));
   }
@@ -175,7 +180,7 @@ const T* Network<T>::layer_input(int k) const {
 template <typename T>
 const T* Network<T>::layer_output(int k) const {
   const Layer& L = layers_[k];
-  if (L.spec.kind == LayerKind::kDense) return L.out.data();
+  if (L.spec.kind != LayerKind::kLstm) return L.out.data();
   const long BH = (long)batch_ * L.spec.units;
   // hs slot t+1 holds h after step t: the whole sequence is hs[1..T], the
   // last step alone is hs[T].
@@ -198,8 +203,10 @@ void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, 
   for (size_t k = 0; k < layers_.size(); k++) {
     if (layers_[k].spec.kind == LayerKind::kLstm)
       lstm_forward((int)k, layer_input((int)k), update_state);
-    else
+    else if (layers_[k].spec.kind == LayerKind::kDense)
       dense_forward((int)k, layer_input((int)k));
+    else
+      dropout_forward((int)k, layer_input((int)k));
   }
 }
 
@@ -307,6 +314,48 @@ void Network<T>::dense_forward(int k, const T* x) {
     for (int o = 0; o < O; o++) y[r * O + o] = activate(L.spec.activation, y[r * O + o] + b[o]);
 }
 
+// Inverted dropout: in training, y = x * m with m = 1 / (1 - rate) for a kept
+// element and 0 for a dropped one (so inference is the identity, as Keras and
+// torch.nn.Dropout do). Element e of layer k at training step s is dropped
+// when a hash of (seed, s, k, e) falls below rate: the masks depend on the
+// seed and the step only, not on threads or batch composition, and a
+// gradient check (lossAndGradients) sees the same masks on every call.
+static inline double dropout_uniform(uint64_t seed, uint64_t step, uint64_t layer, uint64_t e) {
+  uint64_t z = seed ^ (step * 0x9e3779b97f4a7c15ULL) ^ (layer * 0xd1b54a32d192ed03ULL) ^ (e * 0x94d049bb133111ebULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;  // splitmix64 finalizer
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return (double)(z >> 11) * (1.0 / 9007199254740992.0);  // [0, 1) from 53 bits
+}
+
+template <typename T>
+void Network<T>::dropout_forward(int k, const T* x) {
+  Layer& L = layers_[k];
+  const long n = (long)L.rows_per_sample * batch_ * L.spec.units;
+  if (!training_ || L.spec.rate == 0.0) {
+    std::memcpy(L.out.data(), x, sizeof(T) * n);
+    return;
+  }
+  const T keep_scale = T(1.0 / (1.0 - L.spec.rate));
+  for (long e = 0; e < n; e++) {
+    const bool keep = dropout_uniform(dropout_seed_, dropout_step_, (uint64_t)k, (uint64_t)e) >= L.spec.rate;
+    L.mask[e] = keep ? keep_scale : T(0);
+    L.out[e] = x[e] * L.mask[e];
+  }
+}
+
+// dL/dx = dL/dy * m (the identity outside training).
+template <typename T>
+void Network<T>::dropout_backward(int k, T* dx) {
+  const Layer& L = layers_[k];
+  const long n = (long)L.rows_per_sample * batch_ * L.spec.units;
+  if (!training_ || L.spec.rate == 0.0) {
+    std::memcpy(dx, L.dy.data(), sizeof(T) * n);
+    return;
+  }
+  for (long e = 0; e < n; e++) dx[e] = L.dy[e] * L.mask[e];
+}
+
 template <typename T>
 void Network<T>::copy_output(T* out) const {
   const int B = batch_, S = out_steps(), O = out_units();
@@ -362,8 +411,10 @@ void Network<T>::backward() {
     T* dx = k > 0 ? layers_[k - 1].dy.data() : nullptr;
     if (layers_[k].spec.kind == LayerKind::kLstm)
       lstm_backward(k, layer_input(k), dx);
-    else
+    else if (layers_[k].spec.kind == LayerKind::kDense)
       dense_backward(k, layer_input(k), dx);
+    else if (dx)
+      dropout_backward(k, dx);
   }
 }
 

@@ -92,6 +92,16 @@ class Network {
   // gradient), for the batch of the last forward and loss.
   void backward();
 
+  // Training mode turns dropout on (masks from the seed and the training
+  // step); off, dropout layers pass values through. advance_dropout() moves
+  // to the next step's masks (once per training batch).
+  void set_training(bool on) { training_ = on; }
+  // Dropout masks come from the model seed through their own stream of it.
+  void seed_dropout(uint64_t model_seed) { dropout_seed_ = model_seed ^ 0xd6e8feb86659fd93ULL; }
+  void advance_dropout() { dropout_step_++; }
+  uint64_t dropout_step() const { return dropout_step_; }
+  void set_dropout_step(uint64_t step) { dropout_step_ = step; }
+
   // True if any LSTM layer carries state across batches.
   bool stateful() const;
 
@@ -122,7 +132,8 @@ class Network {
     std::vector<T> w_packed, r_packed;              // W_ih, W_hh packed: BPTT (dX and dh products)
     uint64_t packed_version = ~uint64_t(0);         // params_version_ w_t / r_t_packed were built from
     std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
-    std::vector<T> out;                             // Dense output (rows, O), activated
+    std::vector<T> out;                             // Dense output (rows, O), activated; Dropout output
+    std::vector<T> mask;                            // Dropout: 0 or 1 / (1 - rate) per element, training
     std::vector<T> dy;                              // dL/d(output) (rows, units)
     std::vector<T> state_h, state_c;                // LSTM stateful rows (state_rows_, H)
   };
@@ -134,6 +145,8 @@ class Network {
   void lstm_backward(int k, const T* x, T* dx);
   void dense_forward(int k, const T* x);
   void dense_backward(int k, const T* x, T* dx);
+  void dropout_forward(int k, const T* x);
+  void dropout_backward(int k, T* dx);
   const T* layer_input(int k) const;   // (rows, in) input of layer k, time-major rows
   const T* layer_output(int k) const;  // (rows, units) output of layer k, time-major rows
 
@@ -157,6 +170,8 @@ class Network {
   std::vector<T> dW_ih_t_;             // (I, 4H) scratch: dW_ih^T of a narrow-input layer
   std::vector<T> col_sums_;            // (4H_max) scratch: column sums of dZ (the bias gradient)
   std::vector<double> loss_scratch_;
+  bool training_ = false;
+  uint64_t dropout_seed_ = 0, dropout_step_ = 0;
   LossKind loss_kind_ = LossKind::kMse;
   double huber_delta_ = 1.0;
   std::vector<std::unique_ptr<Network>> replicas_;

@@ -15,18 +15,24 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
   if (spec.layers[0].kind != LayerKind::kLstm) return fail("the first layer must be an LSTM");
   bool seen_dense = false;
   int last_lstm = -1;
+  int width = spec.features;
   for (size_t k = 0; k < spec.layers.size(); k++) {
     const LayerSpec& l = spec.layers[k];
     if (l.units <= 0) return fail("layer " + std::to_string(k) + " needs positive units");
     if (l.kind == LayerKind::kLstm) {
       if (seen_dense) return fail("an LSTM layer cannot follow a Dense layer");
       last_lstm = (int)k;
-    } else {
+    } else if (l.kind == LayerKind::kDense) {
       seen_dense = true;
+    } else {
+      if (!(l.rate >= 0.0 && l.rate < 1.0)) return fail("dropout layer " + std::to_string(k) + " needs a rate in [0, 1)");
+      if (l.units != width) return fail("dropout layer " + std::to_string(k) + " must have units equal to its input width");
+      if (k + 1 == spec.layers.size()) return fail("a dropout layer cannot be the last layer");
     }
+    width = l.units;
   }
   for (int k = 0; k < last_lstm; k++) {
-    if (!spec.layers[k].return_sequences)
+    if (spec.layers[k].kind == LayerKind::kLstm && !spec.layers[k].return_sequences)
       return fail("LSTM layer " + std::to_string(k) +
                   " feeds another LSTM and must have returnSequences: true");
   }
@@ -50,7 +56,7 @@ std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total) {
       add(p + "weight_hh", G, l.units, false);
       add(p + "bias_ih", G, 1, true);
       add(p + "bias_hh", G, 1, true);
-    } else {
+    } else if (l.kind == LayerKind::kDense) {
       add(p + "weight", l.units, in, false);
       add(p + "bias", l.units, 1, true);
     }

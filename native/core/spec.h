@@ -11,7 +11,7 @@
 
 namespace fc {
 
-enum class LayerKind : int { kLstm = 0, kDense = 1 };
+enum class LayerKind : int { kLstm = 0, kDense = 1, kDropout = 2 };
 enum class Activation : int { kLinear = 0, kTanh = 1, kSigmoid = 2, kRelu = 3 };
 
 struct LayerSpec {
@@ -20,6 +20,7 @@ struct LayerSpec {
   bool return_sequences = false;  // LSTM: emit h_t for every t, not only the last
   bool stateful = false;          // LSTM: carry (h, c) from batch to batch
   Activation activation = Activation::kLinear;  // Dense only
+  double rate = 0.0;  // Dropout: fraction of inputs zeroed in training (units = its input width)
 };
 
 struct NetworkSpec {
@@ -28,9 +29,10 @@ struct NetworkSpec {
   std::vector<LayerSpec> layers;
 };
 
-// Rules: at least one layer; LSTM layers first, then Dense layers; every
-// LSTM but the last returns sequences (the next LSTM needs one); positive
-// sizes. Writes a reason into *why on failure.
+// Rules: at least one layer; LSTM layers first, then Dense layers, with
+// Dropout layers anywhere between two layers (units = the width it passes
+// on, rate in [0, 1)); every LSTM but the last returns sequences (the next
+// LSTM needs one); positive sizes. Writes a reason into *why on failure.
 fc_status validate_spec(const NetworkSpec& spec, std::string* why);
 
 // One named parameter tensor inside the single parameter buffer.
@@ -44,7 +46,8 @@ struct ParamEntry {
 
 // The parameter layout for a spec, in buffer order: per LSTM layer k
 // weight_ih [4H, I], weight_hh [4H, H], bias_ih [4H], bias_hh [4H]; per Dense
-// layer weight [O, I], bias [O]. Exactly torch.nn.LSTM / nn.Linear layouts.
+// layer weight [O, I], bias [O]; Dropout has none. Exactly torch.nn.LSTM /
+// nn.Linear layouts.
 std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total);
 
 }  // namespace fc

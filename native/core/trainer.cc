@@ -32,14 +32,18 @@ fc_status train_epoch(Network<float>& net, Optimizer& opt, const float* x, const
     const int64_t start = b * batch_size;
     const int B = (int)std::min<int64_t>(batch_size, n - start);
     const int64_t* rows = shuffle ? order.data() + start : nullptr;
+    // Training mode (dropout on) for this batch's forward and backward.
+    net.set_training(true);
     net.forward(x, rows, start, B, /*update_state=*/true);
     const double loss = net.loss(y, rows, start, B);
     bool finite = std::isfinite(loss);
     if (finite) {
       net.zero_grads();
       net.backward();
-      finite = opt.step(net.kernels(), net.params(), net.grads(), net.num_params(), net.pool());
     }
+    net.set_training(false);
+    net.advance_dropout();
+    if (finite) finite = opt.step(net.kernels(), net.params(), net.grads(), net.num_params(), net.pool());
     if (!finite) {
       result->loss = seen ? weighted / seen : 0.0;
       result->failed_batch = b;
@@ -107,10 +111,13 @@ fc_status predict(Network<float>& net, const float* x, int64_t n, int batch_size
 template <typename T>
 fc_status loss_and_gradients(Network<T>& net, const T* x, const T* y, int64_t n, double* loss) {
   if (n <= 0 || n > INT32_MAX) return FC_STATUS_INVALID_ARGUMENT;
+  // Training mode: dropout masks of the current training step, the same on every call.
+  net.set_training(true);
   net.forward(x, nullptr, 0, (int)n, /*update_state=*/false);
   *loss = net.loss(y, nullptr, 0, (int)n);
   net.zero_grads();
   net.backward();
+  net.set_training(false);
   return std::isfinite(*loss) ? FC_STATUS_OK : FC_STATUS_NON_FINITE;
 }
 
