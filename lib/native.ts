@@ -26,6 +26,8 @@ export interface NativeLayerSpec {
   activation: 0 | 1 | 2 | 3;
   /** Dropout: fraction dropped in training. */
   rate?: number;
+  /** LSTM: hard-sigmoid gates (Keras 2). */
+  hardSigmoid?: boolean;
 }
 
 export interface NativeParamEntry {

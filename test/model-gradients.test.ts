@@ -42,6 +42,11 @@ const cases: Case[] = [
     layers: [lstm(3, { returnSequences: true }), dense(2)],
   },
   {
+    name: 'hard-sigmoid gates (Keras 2)',
+    steps: 4, features: 2, n: 3, stateful: false,
+    layers: [lstm(4, { returnSequences: true, recurrentActivation: 'hard_sigmoid' }), lstm(3, { recurrentActivation: 'hard_sigmoid' }), dense(2)],
+  },
+  {
     name: 'dropout between the layers (training masks, fixed per call)',
     steps: 3, features: 2, n: 3, stateful: false,
     layers: [lstm(4, { returnSequences: true }), dropout(0.3), lstm(3), dropout(0.5), dense(2)],

@@ -20,8 +20,11 @@ export interface LstmLayerConfig {
   stateful: boolean;
   /** Cell and output activation. Only 'tanh' (the Keras/PyTorch/ONNX default) for now. */
   activation: 'tanh';
-  /** Gate activation. Only 'sigmoid' for now ('hard_sigmoid' is planned). */
-  recurrentActivation: 'sigmoid';
+  /**
+   * Gate activation: 'sigmoid' (PyTorch, Keras 3, ONNX default) or
+   * 'hard_sigmoid', Keras 2's clip(0.2 x + 0.5, 0, 1) (the book's era).
+   */
+  recurrentActivation: 'sigmoid' | 'hard_sigmoid';
 }
 
 export interface DenseLayerConfig {
@@ -43,7 +46,7 @@ export interface LstmOptions {
   returnSequences?: boolean;
   stateful?: boolean;
   activation?: 'tanh';
-  recurrentActivation?: 'sigmoid';
+  recurrentActivation?: 'sigmoid' | 'hard_sigmoid';
 }
 
 export interface DenseOptions {
@@ -68,8 +71,8 @@ export function lstm(units: number, options: LstmOptions = {}): LstmLayerConfig 
     returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
     stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
     activation: optional(options.activation, 'tanh' as const, (v) => oneOf('options.activation', v, ['tanh'] as const)),
-    recurrentActivation: optional(options.recurrentActivation, 'sigmoid' as const, (v) =>
-      oneOf('options.recurrentActivation', v, ['sigmoid'] as const),
+    recurrentActivation: optional(options.recurrentActivation, 'sigmoid' as 'sigmoid' | 'hard_sigmoid', (v) =>
+      oneOf('options.recurrentActivation', v, ['sigmoid', 'hard_sigmoid'] as const),
     ),
   };
 }

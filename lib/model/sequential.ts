@@ -159,7 +159,7 @@ export function toNativeSpec(inputShape: [number, number], layers: LayerConfig[]
       if (l.type === 'dropout') return { kind: 2, units: width, returnSequences: false, stateful: false, activation: 0, rate: l.rate };
       width = l.units;
       return l.type === 'lstm'
-        ? { kind: 0, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0 }
+        ? { kind: 0, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0, hardSigmoid: l.recurrentActivation === 'hard_sigmoid' }
         : { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] };
     }),
   };

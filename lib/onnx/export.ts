@@ -181,13 +181,11 @@ function flowcastMetadata(model: Sequential, pipeline: ForecastPipeline | null, 
 }
 
 function checkExportable(k: number, l: LayerConfig): void {
-  // Today's layers all export; this names the ones ONNX's LSTM cannot express
-  // as the layer options grow (the operator's activations are f=Sigmoid, g=h=Tanh).
-  if (l.type === 'lstm' && (l.activation !== 'tanh' || l.recurrentActivation !== 'sigmoid')) {
-    throw new InvalidArgumentError(
-      `model.config.layers[${k}]`,
-      `Expected an LSTM with activation 'tanh' and recurrentActivation 'sigmoid' for ONNX export but received ${l.activation} / ${l.recurrentActivation}`,
-    );
+  // Names what ONNX's LSTM cannot express as the layer options grow (its
+  // activations: f = Sigmoid or HardSigmoid, g = h = Tanh here).
+  const activation: string = l.type === 'lstm' ? l.activation : 'tanh';
+  if (activation !== 'tanh') {
+    throw new InvalidArgumentError(`model.config.layers[${k}]`, `Expected an LSTM with activation 'tanh' for ONNX export but received ${activation}`);
   }
 }
 

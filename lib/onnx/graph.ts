@@ -21,6 +21,7 @@ export const attr = {
   int: (name: string, i: number): AttributeProto => ({ name, type: AttributeType.INT, i }),
   ints: (name: string, ints: number[]): AttributeProto => ({ name, type: AttributeType.INTS, ints }),
   float: (name: string, f: number): AttributeProto => ({ name, type: AttributeType.FLOAT, f }),
+  floats: (name: string, floats: number[]): AttributeProto => ({ name, type: AttributeType.FLOATS, floats }),
   string: (name: string, s: string): AttributeProto => ({ name, type: AttributeType.STRING, s: new TextEncoder().encode(s) }),
   strings: (name: string, strings: string[]): AttributeProto => ({
     name,

@@ -66,7 +66,16 @@ export function addNetwork(
         'LSTM',
         [x!, W, R, B, '', h0!, c0!],
         [layer.returnSequences ? `${p}.Y` : '', `${p}.Y_h`, withState ? `${p}.Y_c` : ''],
-        [attr.int('hidden_size', H)],
+        layer.recurrentActivation === 'hard_sigmoid'
+          ? [
+              attr.int('hidden_size', H),
+              // Keras 2's clip(0.2 z + 0.5, 0, 1): HardSigmoid with alpha 0.2, beta 0.5
+              // (alpha/beta are consumed by the activations that take them, in order).
+              attr.strings('activations', ['HardSigmoid', 'Tanh', 'Tanh']),
+              attr.floats('activation_alpha', [0.2]),
+              attr.floats('activation_beta', [0.5]),
+            ]
+          : [attr.int('hidden_size', H)],
       );
       let last = '';
       if (withState) {

@@ -59,6 +59,7 @@ bool SpecFromJs(Napi::Env env, Napi::Value value, fc::NetworkSpec* spec) {
     l.activation = static_cast<fc::Activation>(act);
     l.return_sequences = GetBool(lo, "returnSequences");
     l.stateful = GetBool(lo, "stateful");
+    l.hard_sigmoid = GetBool(lo, "hardSigmoid");
     if (lo.Get("rate").IsNumber()) l.rate = lo.Get("rate").As<Napi::Number>().DoubleValue();
     spec->layers.push_back(l);
   }

@@ -1,7 +1,7 @@
 // Reads a network spec from its plain JS description (numbers and booleans only):
 //   { steps, features, layers: [{ kind: 0 LSTM | 1 Dense | 2 Dropout, units,
 //     returnSequences, stateful, activation: 0 linear | 1 tanh | 2 sigmoid | 3 relu,
-//     rate (Dropout) }] }
+//     hardSigmoid (LSTM gates), rate (Dropout) }] }
 #ifndef FLOWCAST_ADDON_SPEC_FROM_JS_H
 #define FLOWCAST_ADDON_SPEC_FROM_JS_H
 

@@ -6,6 +6,7 @@
 
 #include "core/layout.h"
 #include "core/thread_pool.h"
+#include "kernels/reference.h"
 
 namespace fc {
 
@@ -257,8 +258,10 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
       for (int r = 0; r < nb; r++) std::memcpy(Zt + (long)r * G, L.bias_sum.data(), sizeof(T) * G);
       kern_.gemm_packed_b(nb, 0, G, G, I, x + ((long)t * B + b0) * I, I, L.w_t_packed.data(), T(1), Zt, G);
       kern_.gemm_packed_b(nb, 0, G, G, H, L.hs.data() + t * BH + o, H, L.r_t_packed.data(), T(1), Zt, G);
-      kern_.lstm_cell_forward(nb, H, Zt, L.cs.data() + t * BH + o, L.cs.data() + (t + 1) * BH + o,
-                              L.tanh_c.data() + t * BH + o, L.hs.data() + (t + 1) * BH + o);
+      // Hard-sigmoid gates (Keras 2) take the scalar cell: no SIMD twin for a rare option.
+      (L.spec.hard_sigmoid ? &ref::lstm_cell_forward<T, true> : kern_.lstm_cell_forward)(
+          nb, H, Zt, L.cs.data() + t * BH + o, L.cs.data() + (t + 1) * BH + o, L.tanh_c.data() + t * BH + o,
+          L.hs.data() + (t + 1) * BH + o);
     }
   });
 
@@ -464,8 +467,9 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
       const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
       for (long s = o; s < o + n; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
       T* dZt = L.dgates.data() + (long)t * B * G + (long)b0 * G;
-      kern_.lstm_cell_backward(nb, H, L.gates.data() + (long)t * B * G + (long)b0 * G, L.cs.data() + t * BH + o,
-                               L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
+      (L.spec.hard_sigmoid ? &ref::lstm_cell_backward<T, true> : kern_.lstm_cell_backward)(
+          nb, H, L.gates.data() + (long)t * B * G + (long)b0 * G, L.cs.data() + t * BH + o,
+          L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
       // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
       if (t > 0) kern_.gemm_packed_b(nb, 0, H, H, G, dZt, G, L.r_packed.data(), T(0), dh_next + o, H);
       if (dx) kern_.gemm_packed_b(nb, 0, I, I, G, dZt, G, L.w_packed.data(), T(0), dx + ((long)t * B + b0) * I, I);

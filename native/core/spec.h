@@ -19,6 +19,7 @@ struct LayerSpec {
   int units = 0;
   bool return_sequences = false;  // LSTM: emit h_t for every t, not only the last
   bool stateful = false;          // LSTM: carry (h, c) from batch to batch
+  bool hard_sigmoid = false;      // LSTM: gates i, f, o use clip(0.2 z + 0.5, 0, 1) (Keras 2)
   Activation activation = Activation::kLinear;  // Dense only
   double rate = 0.0;  // Dropout: fraction of inputs zeroed in training (units = its input width)
 };

@@ -1,6 +1,8 @@
 // Plain scalar kernels, templated on the element type so the same code runs in
 // float32 (the scalar table) and float64 (the finite-difference oracle).
-// Included only by kernels_scalar.cc (compiled without ISA flags).
+// Included by kernels_scalar.cc and by the core (compiled without ISA flags):
+// the core calls the hard-sigmoid LSTM cell below directly (it has no SIMD
+// twin: a rarely used option, kept exact and simple).
 //
 // The loops are ordered so that the innermost loop walks contiguous memory;
 // reductions use a fixed order, so results are reproducible bit for bit.
@@ -15,6 +17,26 @@ namespace ref {
 template <typename T>
 inline T sigmoid(T z) {
   return T(1) / (T(1) + std::exp(-z));
+}
+
+// Keras 2's hard_sigmoid (and ONNX HardSigmoid's defaults): clip(0.2 z + 0.5, 0, 1).
+template <typename T>
+inline T hard_sigmoid(T z) {
+  const T y = T(0.2) * z + T(0.5);
+  return y < T(0) ? T(0) : y > T(1) ? T(1) : y;
+}
+
+// d gate / dz from the gate's value a: a (1 - a) for the sigmoid; 0.2 inside
+// the hard sigmoid's linear part (0 < a < 1), 0 where it is clipped.
+template <typename T, bool kHard>
+inline T gate_grad(T a) {
+  if (kHard) return a > T(0) && a < T(1) ? T(0.2) : T(0);
+  return a * (T(1) - a);
+}
+
+template <typename T, bool kHard>
+inline T gate(T z) {
+  return kHard ? hard_sigmoid(z) : sigmoid(z);
 }
 
 template <typename T>
@@ -83,15 +105,16 @@ void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const T* A, int 
   gemm(false, false, M, n_end - n_begin, K, A, lda, packed + n_begin, N, beta, C + n_begin, ldc);
 }
 
-template <typename T>
+// kHard: gates i, f, o use hard_sigmoid instead of the sigmoid.
+template <typename T, bool kHard = false>
 void lstm_cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h) {
   for (int b = 0; b < B; b++) {
     T* z = gates + (long)b * 4 * H;
     for (int j = 0; j < H; j++) {
-      const T i = sigmoid(z[j]);
-      const T f = sigmoid(z[H + j]);
+      const T i = gate<T, kHard>(z[j]);
+      const T f = gate<T, kHard>(z[H + j]);
       const T g = std::tanh(z[2 * H + j]);
-      const T o = sigmoid(z[3 * H + j]);
+      const T o = gate<T, kHard>(z[3 * H + j]);
       z[j] = i;
       z[H + j] = f;
       z[2 * H + j] = g;
@@ -106,7 +129,7 @@ void lstm_cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c,
   }
 }
 
-template <typename T>
+template <typename T, bool kHard = false>
 void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c,
                         const T* dh, T* dc, T* dgates) {
   for (int b = 0; b < B; b++) {
@@ -117,10 +140,10 @@ void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* 
       const T i = a[j], f = a[H + j], g = a[2 * H + j], o = a[3 * H + j];
       const T tc = tanh_c[s];
       const T dct = dc[s] + dh[s] * o * (T(1) - tc * tc);
-      dz[j] = dct * g * i * (T(1) - i);
-      dz[H + j] = dct * c_prev[s] * f * (T(1) - f);
+      dz[j] = dct * g * gate_grad<T, kHard>(i);
+      dz[H + j] = dct * c_prev[s] * gate_grad<T, kHard>(f);
       dz[2 * H + j] = dct * i * (T(1) - g * g);
-      dz[3 * H + j] = dh[s] * tc * o * (T(1) - o);
+      dz[3 * H + j] = dh[s] * tc * gate_grad<T, kHard>(o);
       dc[s] = dct * f;
     }
   }
