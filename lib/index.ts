@@ -29,12 +29,18 @@ export { OnnxForecaster, type OnnxForecasterOptions, type OnnxInput } from './on
 export { toOnnxGateOrder } from './onnx/gates.js';
 export {
   lstm,
+  gru,
+  simpleRnn,
   dense,
   dropout,
   type LayerConfig,
   type LstmLayerConfig,
   type DenseLayerConfig,
   type DropoutLayerConfig,
+  type GruLayerConfig,
+  type SimpleRnnLayerConfig,
+  type RecurrentLayerConfig,
+  type RecurrentOptions,
   type DenseActivation,
   type LstmOptions,
   type DenseOptions,

@@ -17,8 +17,8 @@ export interface NativeSpec {
 }
 
 export interface NativeLayerSpec {
-  /** 0 = LSTM, 1 = Dense, 2 = Dropout */
-  kind: 0 | 1 | 2;
+  /** 0 = LSTM, 1 = Dense, 2 = Dropout, 3 = GRU, 4 = simple RNN */
+  kind: 0 | 1 | 2 | 3 | 4;
   units: number;
   returnSequences: boolean;
   stateful: boolean;

@@ -66,6 +66,6 @@ t.test('dropout: clear errors', async (t) => {
   t.throws(() => dropout(1), { name: 'InvalidArgumentError', message: /rate/ });
   t.throws(() => dropout(-0.1), { name: 'InvalidArgumentError', message: /rate/ });
   t.throws(() => sequential({ inputShape: [5, 2], layers: [lstm(3), dense(1), dropout(0.1)] }), { name: 'InvalidArgumentError', message: /dropout goes between layers/ });
-  t.throws(() => sequential({ inputShape: [5, 2], layers: [dropout(0.1), lstm(3)] }), { name: 'InvalidArgumentError', message: /lstm\(\) layer first/ });
+  t.throws(() => sequential({ inputShape: [5, 2], layers: [dropout(0.1), lstm(3)] }), { name: 'InvalidArgumentError', message: /recurrent layer \(lstm\(\), gru\(\) or simpleRnn\(\)\) first/ });
   t.throws(() => sequential({ inputShape: [5, 2], layers: [lstm(3), { type: 'dropout', rate: 2 } as never, dense(1)] }), { name: 'InvalidArgumentError', message: /config.layers\[1\].rate/ });
 });

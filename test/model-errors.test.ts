@@ -25,14 +25,14 @@ t.test('layer and model construction', async (t) => {
   });
   t.throws(() => sequential({ inputShape: [3, 1.5], layers: [lstm(2)] }), { message: /config.inputShape\[1\] \(features\) but received 1.5/ });
   t.throws(() => sequential({ inputShape: [3, 1], layers: [] }), { message: /Expected non-empty array of layers for config.layers/ });
-  t.throws(() => sequential({ inputShape: [3, 1], layers: [dense(1)] }), { message: /Expected an lstm\(\) layer first/ });
+  t.throws(() => sequential({ inputShape: [3, 1], layers: [dense(1)] }), { message: /Expected a recurrent layer \(lstm\(\), gru\(\) or simpleRnn\(\)\) first/ });
   t.throws(() => sequential({ inputShape: [3, 1], layers: [lstm(2), lstm(2)] }), {
     name: 'InvalidArgumentError',
-    message: /Expected returnSequences: true for config.layers\[0\] because it feeds another LSTM/,
+    message: /Expected returnSequences: true for config.layers\[0\] because it feeds another recurrent layer/,
   });
-  t.throws(() => sequential({ inputShape: [3, 1], layers: [lstm(2), dense(2), lstm(2)] }), { message: /LSTM after a Dense layer/ });
-  t.throws(() => sequential({ inputShape: [3, 1], layers: [{ type: 'gru', units: 2 } as never] }), {
-    message: /Expected 'lstm', 'dense' or 'dropout' for config.layers\[0\].type but received "gru"/,
+  t.throws(() => sequential({ inputShape: [3, 1], layers: [lstm(2), dense(2), lstm(2)] }), { message: /recurrent layer after a Dense layer/ });
+  t.throws(() => sequential({ inputShape: [3, 1], layers: [{ type: 'transformer', units: 2 } as never] }), {
+    message: /Expected 'lstm', 'gru', 'rnn', 'dense' or 'dropout' for config.layers\[0\].type but received "transformer"/,
   });
   t.throws(() => adam({ learningRate: 0 }), { message: /Expected positive finite number for options.learningRate but received 0/ });
   t.throws(() => adam({ beta1: 1 }), { message: /Expected number in \[0, 1\) for options.beta1 but received 1/ });

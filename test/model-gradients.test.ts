@@ -13,7 +13,7 @@
 import t from 'tap';
 import { binding, type NativeSpec } from '../lib/native.js';
 import { sequential, toNativeSpec, type Sequential } from '../lib/model/sequential.js';
-import { dense, dropout, lstm, type LayerConfig } from '../lib/model/layers.js';
+import { dense, dropout, gru, isRecurrent, lstm, simpleRnn, type LayerConfig } from '../lib/model/layers.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
 
 interface Case {
@@ -40,6 +40,11 @@ const cases: Case[] = [
     name: 'sequence output: LSTM(returnSequences) + Dense(linear) per step',
     steps: 3, features: 1, n: 2, stateful: false,
     layers: [lstm(3, { returnSequences: true }), dense(2)],
+  },
+  {
+    name: 'GRU and simple RNN stacked on an LSTM, stateful',
+    steps: 4, features: 2, n: 3, stateful: true,
+    layers: [lstm(3, { returnSequences: true, stateful: true }), gru(4, { returnSequences: true, stateful: true }), simpleRnn(3, { stateful: true }), dense(2)],
   },
   {
     name: 'hard-sigmoid gates (Keras 2)',
@@ -73,7 +78,7 @@ for (const c of cases) {
     const x = Float64Array.from(new Float32Array(uniform(rand, c.n * c.steps * c.features, -1, 1)));
     const y = Float64Array.from(new Float32Array(uniform(rand, c.n * outPer, -0.9, 0.9)));
     const states = model.config.layers.map((l) =>
-      l.type === 'lstm' && c.stateful
+      isRecurrent(l) && c.stateful
         ? {
             h: Float64Array.from(new Float32Array(uniform(rand, c.n * l.units, -0.7, 0.7))),
             c: Float64Array.from(new Float32Array(uniform(rand, c.n * l.units, -1.5, 1.5))),

@@ -40,7 +40,73 @@ export interface DropoutLayerConfig {
   rate: number;
 }
 
-export type LayerConfig = LstmLayerConfig | DenseLayerConfig | DropoutLayerConfig;
+export interface GruLayerConfig {
+  type: 'gru';
+  units: number;
+  returnSequences: boolean;
+  stateful: boolean;
+}
+
+export interface SimpleRnnLayerConfig {
+  type: 'rnn';
+  units: number;
+  returnSequences: boolean;
+  stateful: boolean;
+  /** Only 'tanh' (torch.nn.RNN's default; Keras SimpleRNN's default). */
+  activation: 'tanh';
+}
+
+/** The recurrent layers: they come first, and every one but the last returns sequences. */
+export type RecurrentLayerConfig = LstmLayerConfig | GruLayerConfig | SimpleRnnLayerConfig;
+
+export type LayerConfig = RecurrentLayerConfig | DenseLayerConfig | DropoutLayerConfig;
+
+export function isRecurrent(l: LayerConfig): l is RecurrentLayerConfig {
+  return l.type === 'lstm' || l.type === 'gru' || l.type === 'rnn';
+}
+
+export interface RecurrentOptions {
+  returnSequences?: boolean;
+  stateful?: boolean;
+}
+
+/**
+ * A GRU layer exactly as torch.nn.GRU (and Keras GRU with reset_after=True,
+ * cuDNN's convention): gates r, z, n stacked in weight_ih [3H, I] and
+ * weight_hh [3H, H], two biases,
+ *   r = sigmoid(W_ir x + b_ir + W_hr h + b_hr), z = sigmoid(... z ...),
+ *   n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) n + z h.
+ * Initialized like Keras: glorot-uniform input weights, orthogonal recurrent
+ * weights, zero biases.
+ * @example gru(64, { returnSequences: true })
+ */
+export function gru(units: number, options: RecurrentOptions = {}): GruLayerConfig {
+  positiveInteger('units', units);
+  plainObject('options', options);
+  return {
+    type: 'gru',
+    units,
+    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
+    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+  };
+}
+
+/**
+ * The vanilla (Elman) RNN of the chapter, torch.nn.RNN with tanh:
+ * h_t = tanh(W x_t + b_ih + U h_{t-1} + b_hh).
+ * @example simpleRnn(32, { activation: 'tanh' })
+ */
+export function simpleRnn(units: number, options: RecurrentOptions & { activation?: 'tanh' } = {}): SimpleRnnLayerConfig {
+  positiveInteger('units', units);
+  plainObject('options', options);
+  return {
+    type: 'rnn',
+    units,
+    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
+    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+    activation: optional(options.activation, 'tanh' as const, (v) => oneOf('options.activation', v, ['tanh'] as const)),
+  };
+}
 
 export interface LstmOptions {
   returnSequences?: boolean;
@@ -123,6 +189,14 @@ export function checkLayerConfig(name: string, value: unknown): LayerConfig {
     const { type: _t, units, ...rest } = o;
     return dense(units as number, rest as DenseOptions);
   }
+  if (o.type === 'gru') {
+    const { type: _t, units, ...rest } = o;
+    return gru(units as number, rest as RecurrentOptions);
+  }
+  if (o.type === 'rnn') {
+    const { type: _t, units, ...rest } = o;
+    return simpleRnn(units as number, rest as RecurrentOptions);
+  }
   if (o.type === 'dropout') {
     try {
       return dropout(o.rate as number);
@@ -130,5 +204,5 @@ export function checkLayerConfig(name: string, value: unknown): LayerConfig {
       throw invalid(`${name}.rate`, 'number in [0, 1)', o.rate);
     }
   }
-  throw invalid(`${name}.type`, "'lstm', 'dense' or 'dropout'", o.type);
+  throw invalid(`${name}.type`, "'lstm', 'gru', 'rnn', 'dense' or 'dropout'", o.type);
 }

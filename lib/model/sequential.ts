@@ -17,7 +17,7 @@ import {
   oneOf,
 } from '../validate.js';
 import type { BatchLogs, Callback, EpochLogs } from './callbacks/types.js';
-import { checkLayerConfig, type DenseLayerConfig, type LayerConfig, type LstmLayerConfig } from './layers.js';
+import { checkLayerConfig, isRecurrent, type DenseLayerConfig, type LayerConfig, type RecurrentLayerConfig } from './layers.js';
 import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
 import { NativeStream } from './stream.js';
 import { LevelStream } from '../forecast/level-stream.js';
@@ -158,16 +158,17 @@ export function toNativeSpec(inputShape: [number, number], layers: LayerConfig[]
     layers: layers.map((l) => {
       if (l.type === 'dropout') return { kind: 2, units: width, returnSequences: false, stateful: false, activation: 0, rate: l.rate };
       width = l.units;
-      return l.type === 'lstm'
-        ? { kind: 0, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0, hardSigmoid: l.recurrentActivation === 'hard_sigmoid' }
-        : { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] };
+      if (l.type === 'dense') return { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] };
+      const kind = l.type === 'lstm' ? 0 : l.type === 'gru' ? 3 : 4;
+      const hardSigmoid = l.type === 'lstm' && l.recurrentActivation === 'hard_sigmoid';
+      return { kind, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0, hardSigmoid };
     }),
   };
 }
 
 /** Units of the last layer (never a dropout: checkConfig refuses that). */
 function lastUnits(layers: readonly LayerConfig[]): number {
-  return (layers.at(-1) as LstmLayerConfig | DenseLayerConfig).units;
+  return (layers.at(-1) as RecurrentLayerConfig | DenseLayerConfig).units;
 }
 
 /** Checks the layer stack; the messages name the offending layer. */
@@ -179,29 +180,35 @@ function checkConfig(value: unknown): Required<SequentialConfig> {
   positiveInteger('config.inputShape[1] (features)', shape[1]);
   if (!Array.isArray(o.layers) || o.layers.length === 0) throw invalid('config.layers', 'non-empty array of layers', o.layers);
   const layers = o.layers.map((l, i) => checkLayerConfig(`config.layers[${i}]`, l));
-  if (layers[0]!.type !== 'lstm') {
-    throw new InvalidArgumentError('config.layers', 'Expected an lstm() layer first in config.layers but received ' + `a ${layers[0]!.type} layer`);
+  if (!isRecurrent(layers[0]!)) {
+    throw new InvalidArgumentError(
+      'config.layers',
+      'Expected a recurrent layer (lstm(), gru() or simpleRnn()) first in config.layers but received ' + `a ${layers[0]!.type} layer`,
+    );
   }
   if (layers.at(-1)!.type === 'dropout') {
     throw new InvalidArgumentError(
       `config.layers[${layers.length - 1}]`,
-      `Expected an lstm() or dense() layer last in config.layers but received a dropout layer (dropout goes between layers)`,
+      `Expected a recurrent or dense() layer last in config.layers but received a dropout layer (dropout goes between layers)`,
     );
   }
   let lastLstm = 0;
   layers.forEach((l, i) => {
-    if (l.type === 'lstm') {
+    if (isRecurrent(l)) {
       if (layers.slice(0, i).some((p) => p.type === 'dense')) {
-        throw new InvalidArgumentError(`config.layers[${i}]`, `Expected Dense layers only after every LSTM layer but config.layers[${i}] is an LSTM after a Dense layer`);
+        throw new InvalidArgumentError(
+          `config.layers[${i}]`,
+          `Expected Dense layers only after every recurrent layer but config.layers[${i}] is a recurrent layer after a Dense layer`,
+        );
       }
       lastLstm = i;
     }
   });
   layers.forEach((l, i) => {
-    if (l.type === 'lstm' && i < lastLstm && !l.returnSequences) {
+    if (isRecurrent(l) && i < lastLstm && !l.returnSequences) {
       throw new InvalidArgumentError(
         `config.layers[${i}].returnSequences`,
-        `Expected returnSequences: true for config.layers[${i}] because it feeds another LSTM, but received false`,
+        `Expected returnSequences: true for config.layers[${i}] because it feeds another recurrent layer, but received false`,
       );
     }
   });
@@ -262,14 +269,14 @@ export class Sequential {
 
   /** Shape of one output sample: [units], or [steps, units] when the last LSTM returns sequences. */
   get outputShape(): number[] {
-    const lastLstm = this.config.layers.filter((l) => l.type === 'lstm').at(-1)!;
+    const lastRecurrent = this.config.layers.filter(isRecurrent).at(-1)!;
     const units = lastUnits(this.config.layers);
-    return lastLstm.type === 'lstm' && lastLstm.returnSequences ? [this.config.inputShape[0], units] : [units];
+    return lastRecurrent.returnSequences ? [this.config.inputShape[0], units] : [units];
   }
 
   /** True if any LSTM layer is stateful. */
   get stateful(): boolean {
-    return this.config.layers.some((l) => l.type === 'lstm' && l.stateful);
+    return this.config.layers.some((l) => isRecurrent(l) && l.stateful);
   }
 
   /**
@@ -340,10 +347,14 @@ export class Sequential {
       const n = this.#names.filter((e) => e.name.startsWith(`layers.${k}.`)).reduce((a, e) => a + e.length, 0);
       total += n;
       const units = spec.layers[k]!.units;
-      if (l.type === 'lstm') seq = l.returnSequences;
+      if (isRecurrent(l)) seq = l.returnSequences;
       const shape = seq ? `[b, ${this.config.inputShape[0]}, ${units}]` : `[b, ${units}]`;
       const name =
-        l.type === 'lstm' ? `lstm(${l.units}${l.stateful ? ', stateful' : ''})` : l.type === 'dense' ? `dense(${l.units}, ${l.activation})` : `dropout(${l.rate})`;
+        l.type === 'dense'
+          ? `dense(${l.units}, ${l.activation})`
+          : l.type === 'dropout'
+            ? `dropout(${l.rate})`
+            : `${l.type === 'rnn' ? 'simpleRnn' : l.type}(${l.units}${l.stateful ? ', stateful' : ''})`;
       rows.push(`${`${k}: ${name}`.padEnd(26)}${shape.padEnd(20)}${n}`);
     });
     rows.push(`Total parameters: ${total}`);
@@ -617,7 +628,7 @@ export class Sequential {
     const pipeline = resolvePipelineOption('options.pipeline', options.pipeline, this);
     const [, features] = this.config.inputShape;
     const spec = toNativeSpec([1, features], this.config.layers);
-    for (const l of spec.layers) if (l.kind === 0) l.stateful = true;
+    for (const l of spec.layers) if (l.kind === 0 || l.kind === 3 || l.kind === 4) l.stateful = true;
     let native: NativeModel;
     try {
       native = new (binding().NativeModel)(spec, this.config.seed);
@@ -625,7 +636,7 @@ export class Sequential {
     } catch (err) {
       throw nativeError(err);
     }
-    const lstmLayers = this.config.layers.flatMap((l, k): [number, number][] => (l.type === 'lstm' ? [[k, l.units]] : []));
+    const lstmLayers = this.config.layers.flatMap((l, k): [number, number][] => (isRecurrent(l) ? [[k, l.units]] : []));
     return new NativeStream(native, { features, outUnits: lastUnits(this.config.layers), lstmLayers }, pipeline && new LevelStream(pipeline));
   }
 
@@ -634,26 +645,30 @@ export class Sequential {
     this.#usable().resetStates();
   }
 
-  /** The stored state of each LSTM layer ([rows, units] each); rows is 0 before any stateful batch. */
+  /**
+   * The stored state of each recurrent layer ([rows, units] each; c is the
+   * LSTM cell state, zeros for GRU and simple RNN layers); rows is 0 before
+   * any stateful batch.
+   */
   getStates(): LayerState[] {
     const native = this.#usable();
     const rows = native.stateRows();
     const out: LayerState[] = [];
     this.config.layers.forEach((l, k) => {
-      if (l.type !== 'lstm') return;
+      if (!isRecurrent(l)) return;
       const s = rows > 0 ? native.getState(k, rows) : { h: new Float32Array(0), c: new Float32Array(0) };
       out.push({ layer: k, h: s.h, c: s.c, rows });
     });
     return out;
   }
 
-  /** Sets the stored state of LSTM layers (as returned by getStates()). */
+  /** Sets the stored state of recurrent layers (as returned by getStates()). */
   setStates(states: LayerState[]): void {
     const native = this.#usable();
     if (!Array.isArray(states)) throw invalid('states', 'array of layer states', states);
     states.forEach((s, i) => {
       const layer = this.config.layers[s?.layer];
-      if (!layer || layer.type !== 'lstm') throw invalid(`states[${i}].layer`, 'index of an LSTM layer', s?.layer);
+      if (!layer || !isRecurrent(layer)) throw invalid(`states[${i}].layer`, 'index of a recurrent layer', s?.layer);
       const rows = positiveInteger(`states[${i}].rows`, s.rows);
       for (const key of ['h', 'c'] as const) {
         if (!(s[key] instanceof Float32Array) || s[key].length !== rows * layer.units) {

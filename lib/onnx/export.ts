@@ -111,7 +111,7 @@ export function onnxModel(model: Sequential, options: ExportOnnxOptions = {}): O
     signature.outputs.push({ name: 'forecast', type: 'float32', shape });
   }
   for (const s of signature.state) {
-    for (const name of [s.hOut, s.cOut]) {
+    for (const name of [s.hOut, s.cOut].filter(Boolean)) {
       g.output(name, DataType.FLOAT, ['batch', s.units]);
       signature.outputs.push({ name, type: 'float32', shape: ['batch', s.units] });
     }

@@ -153,7 +153,9 @@ export class OnnxForecaster {
     const batchSize = optional(options.batchSize, stateful ? 32 : n, (v) => positiveInteger('options.batchSize', v));
     const perSample = x.data.length / n;
     const outputs: { data: Float32Array | Float64Array; dims: readonly number[] }[] = [];
-    const carried = new Map(this.signature.state.flatMap((s) => [[s.hIn, new Float32Array(batchSize * s.units)], [s.cIn, new Float32Array(batchSize * s.units)]]));
+    const carried = new Map(
+      this.signature.state.flatMap((s) => [s.hIn, s.cIn].filter(Boolean).map((name) => [name, new Float32Array(batchSize * s.units)] as const)),
+    );
     for (let start = 0; start < n; start += batchSize) {
       const m = Math.min(batchSize, n - start);
       const slice = x.data.subarray(start * perSample, (start + m) * perSample);
@@ -163,7 +165,7 @@ export class OnnxForecaster {
         [input.name]: new this.#ort.Tensor(this.pipeline ? 'float64' : 'float32', data, [m, ...x.shape.slice(1)]),
       };
       for (const s of this.signature.state) {
-        for (const name of [s.hIn, s.cIn]) {
+        for (const name of [s.hIn, s.cIn].filter(Boolean)) {
           const rows = stateful ? carried.get(name)!.slice(0, m * s.units) : new Float32Array(m * s.units);
           feeds[name] = new this.#ort.Tensor('float32', rows, [m, s.units]);
         }
@@ -173,7 +175,7 @@ export class OnnxForecaster {
         // The first m state rows continue; rows beyond a short last batch keep theirs (as native).
         for (const s of this.signature.state) {
           carried.get(s.hIn)!.set(out[s.hOut]!.data as Float32Array);
-          carried.get(s.cIn)!.set(out[s.cOut]!.data as Float32Array);
+          if (s.cIn) carried.get(s.cIn)!.set(out[s.cOut]!.data as Float32Array);
         }
       }
       outputs.push({ data: out.forecast!.data as Float32Array | Float64Array, dims: out.forecast!.dims });
@@ -240,12 +242,12 @@ export class OnnxForecaster {
     for (const s of this.signature.state) {
       const zeros = () => new Float32Array(batch * s.units);
       feeds[s.hIn] = new this.#ort.Tensor('float32', this.#state.get(s.hIn) ?? zeros(), [batch, s.units]);
-      feeds[s.cIn] = new this.#ort.Tensor('float32', this.#state.get(s.cIn) ?? zeros(), [batch, s.units]);
+      if (s.cIn) feeds[s.cIn] = new this.#ort.Tensor('float32', this.#state.get(s.cIn) ?? zeros(), [batch, s.units]);
     }
     const out = await session.run(feeds);
     for (const s of this.signature.state) {
       this.#state.set(s.hIn, Float32Array.from(out[s.hOut]!.data as Float32Array));
-      this.#state.set(s.cIn, Float32Array.from(out[s.cOut]!.data as Float32Array));
+      if (s.cIn) this.#state.set(s.cIn, Float32Array.from(out[s.cOut]!.data as Float32Array));
     }
     if (this.pipeline) this.#lastLevels = Float64Array.from(values);
     this.#batch = batch;
@@ -264,7 +266,12 @@ export class OnnxForecaster {
     const layers =
       this.#batch === 0
         ? []
-        : this.signature.state.map((s) => ({ layer: s.layer, h: Array.from(this.#state.get(s.hIn)!), c: Array.from(this.#state.get(s.cIn)!) }));
+        : this.signature.state.map((s) => ({
+            layer: s.layer,
+            h: Array.from(this.#state.get(s.hIn)!),
+            // GRU and RNN layers have no cell state: zeros, as the native stream reports.
+            c: s.cIn ? Array.from(this.#state.get(s.cIn)!) : new Array<number>(this.#batch * s.units).fill(0),
+          }));
     const state: StreamState = { batch: this.#batch, layers };
     if (this.pipeline) state.lastLevels = this.#lastLevels ? Array.from(this.#lastLevels) : null;
     return state;
@@ -278,7 +285,7 @@ export class OnnxForecaster {
     s.layers.forEach((l, i) => {
       const names = this.signature.state[i]!;
       this.#state.set(names.hIn, Float32Array.from(l.h));
-      this.#state.set(names.cIn, Float32Array.from(l.c));
+      if (names.cIn) this.#state.set(names.cIn, Float32Array.from(l.c));
     });
     this.#lastLevels = s.lastLevels ? Float64Array.from(s.lastLevels) : null;
     this.#batch = s.batch;

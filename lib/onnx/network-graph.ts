@@ -4,7 +4,7 @@
  * [batch, steps, features]; output: the network's batch-major output value.
  */
 import type { Sequential } from '../model/sequential.js';
-import { toOnnxGateOrder } from './gates.js';
+import { ONNX_BLOCKS_FROM_FLOWCAST, toOnnxGateOrder } from './gates.js';
 import { attr } from './graph.js';
 import { DataType } from './proto.js';
 import type { Built } from './signature.js';
@@ -41,46 +41,47 @@ export function addNetwork(
   model.config.layers.forEach((layer, k) => {
     const p = `layers.${k}`;
     if (layer.type === 'dropout') return; // inference: the identity
-    if (layer.type === 'lstm') {
+    if (layer.type === 'lstm' || layer.type === 'gru' || layer.type === 'rnn') {
       const H = layer.units;
-      const W = g.floats(`${p}.W`, [1, 4 * H, width], toOnnxGateOrder(weights[`${p}.weight_ih`]!, H, width));
-      const R = g.floats(`${p}.R`, [1, 4 * H, H], toOnnxGateOrder(weights[`${p}.weight_hh`]!, H, H));
-      const bias = new Float32Array(8 * H);
-      bias.set(toOnnxGateOrder(weights[`${p}.bias_ih`]!, H, 1), 0);
-      bias.set(toOnnxGateOrder(weights[`${p}.bias_hh`]!, H, 1), 4 * H);
-      const B = g.floats(`${p}.B`, [1, 8 * H], bias);
+      const blocks = ONNX_BLOCKS_FROM_FLOWCAST[layer.type].length;
+      const G = blocks * H;
+      const order = (w: Float32Array, cols: number) => toOnnxGateOrder(w, H, cols, layer.type);
+      const W = g.floats(`${p}.W`, [1, G, width], order(weights[`${p}.weight_ih`]!, width));
+      const R = g.floats(`${p}.R`, [1, G, H], order(weights[`${p}.weight_hh`]!, H));
+      const bias = new Float32Array(2 * G);
+      bias.set(order(weights[`${p}.bias_ih`]!, 1), 0);
+      bias.set(order(weights[`${p}.bias_hh`]!, 1), G);
+      const B = g.floats(`${p}.B`, [1, 2 * G], bias);
+      const hasCell = layer.type === 'lstm';
       let h0 = '';
       let c0 = '';
       if (withState) {
-        const names = { hIn: `h_in.${k}`, cIn: `c_in.${k}`, hOut: `h_out.${k}`, cOut: `c_out.${k}` };
-        for (const name of [names.hIn, names.cIn]) {
-          g.input(name, DataType.FLOAT, ['batch', H], `LSTM layer ${k} initial state [batch, ${H}]; zeros to start`);
+        const names = { hIn: `h_in.${k}`, cIn: hasCell ? `c_in.${k}` : '', hOut: `h_out.${k}`, cOut: hasCell ? `c_out.${k}` : '' };
+        for (const name of [names.hIn, names.cIn].filter(Boolean)) {
+          g.input(name, DataType.FLOAT, ['batch', H], `Layer ${k} initial state [batch, ${H}]; zeros to start`);
           signature.inputs.push({ name, type: 'float32', shape: ['batch', H] });
         }
         [h0] = g.node('Unsqueeze', [names.hIn, axis0], [`${p}.initial_h`]);
-        [c0] = g.node('Unsqueeze', [names.cIn, axis0], [`${p}.initial_c`]);
+        if (hasCell) [c0] = g.node('Unsqueeze', [names.cIn, axis0], [`${p}.initial_c`]);
         signature.state.push({ layer: k, units: H, ...names });
       }
-      // Outputs Y [steps, 1, batch, H], Y_h and Y_c [1, batch, H]; '' skips one.
-      const [Y, Yh, Yc] = g.node(
-        'LSTM',
-        [x!, W, R, B, '', h0!, c0!],
-        [layer.returnSequences ? `${p}.Y` : '', `${p}.Y_h`, withState ? `${p}.Y_c` : ''],
-        layer.recurrentActivation === 'hard_sigmoid'
-          ? [
-              attr.int('hidden_size', H),
-              // Keras 2's clip(0.2 z + 0.5, 0, 1): HardSigmoid with alpha 0.2, beta 0.5
-              // (alpha/beta are consumed by the activations that take them, in order).
-              attr.strings('activations', ['HardSigmoid', 'Tanh', 'Tanh']),
-              attr.floats('activation_alpha', [0.2]),
-              attr.floats('activation_beta', [0.5]),
-            ]
-          : [attr.int('hidden_size', H)],
-      );
+      const attributes = [attr.int('hidden_size', H)];
+      if (layer.type === 'gru') attributes.push(attr.int('linear_before_reset', 1)); // torch.nn.GRU: r applies after W_hn h + b_hn
+      if (layer.type === 'lstm' && layer.recurrentActivation === 'hard_sigmoid') {
+        // Keras 2's clip(0.2 z + 0.5, 0, 1): HardSigmoid with alpha 0.2, beta 0.5
+        // (alpha/beta are consumed by the activations that take them, in order).
+        attributes.push(attr.strings('activations', ['HardSigmoid', 'Tanh', 'Tanh']), attr.floats('activation_alpha', [0.2]), attr.floats('activation_beta', [0.5]));
+      }
+      // Outputs Y [steps, 1, batch, H], Y_h (and LSTM Y_c) [1, batch, H]; '' skips one.
+      const op = layer.type === 'lstm' ? 'LSTM' : layer.type === 'gru' ? 'GRU' : 'RNN';
+      const inputs = hasCell ? [x!, W, R, B, '', h0, c0] : [x!, W, R, B, '', h0];
+      const outputs = [layer.returnSequences ? `${p}.Y` : '', `${p}.Y_h`];
+      if (hasCell) outputs.push(withState ? `${p}.Y_c` : '');
+      const [Y, Yh, Yc] = g.node(op, inputs, outputs, attributes);
       let last = '';
       if (withState) {
         [last] = g.node('Squeeze', [Yh!, axis0], [`h_out.${k}`]);
-        g.node('Squeeze', [Yc!, axis0], [`c_out.${k}`]);
+        if (hasCell) g.node('Squeeze', [Yc!, axis0], [`c_out.${k}`]);
       }
       if (layer.returnSequences) {
         [x] = g.node('Squeeze', [Y!, axis1], [`${p}.output`]);

@@ -17,7 +17,7 @@ export interface OnnxValueInfo {
 export interface OnnxSignature {
   inputs: OnnxValueInfo[];
   outputs: OnnxValueInfo[];
-  /** LSTM layers with state I/O: layer index, units and the four value names. */
+  /** Recurrent layers with state I/O: layer index, units and the value names (cIn, cOut: '' for GRU and RNN). */
   state: { layer: number; units: number; hIn: string; cIn: string; hOut: string; cOut: string }[];
   /** True when the pipeline is in the graph (levels in, levels out). */
   pipeline: boolean;

@@ -176,7 +176,7 @@ Napi::Value ReferenceLossAndGradients(const Napi::CallbackInfo& info) {
       Napi::Array states = info[5].As<Napi::Array>();
       for (uint32_t k = 0; k < states.Length() && k < spec.layers.size(); k++) {
         Napi::Value s = states.Get(k);
-        if (!s.IsObject() || spec.layers[k].kind != fc::LayerKind::kLstm) continue;
+        if (!s.IsObject() || !fc::is_recurrent(spec.layers[k].kind)) continue;
         const size_t len = n * spec.layers[k].units;
         const double *h, *c;
         if (!F64(env, s.As<Napi::Object>().Get("h"), "states[k].h", len, &h) ||

@@ -559,8 +559,8 @@ static bool LstmLayerIndex(Napi::Env env, const fc::NetworkSpec& spec, Napi::Val
     return false;
   }
   *k = v.As<Napi::Number>().Int32Value();
-  if (*k < 0 || *k >= (int)spec.layers.size() || spec.layers[*k].kind != fc::LayerKind::kLstm) {
-    TypeError(env, "layer " + std::to_string(*k) + " is not an LSTM layer").ThrowAsJavaScriptException();
+  if (*k < 0 || *k >= (int)spec.layers.size() || !fc::is_recurrent(spec.layers[*k].kind)) {
+    TypeError(env, "layer " + std::to_string(*k) + " is not a recurrent layer").ThrowAsJavaScriptException();
     return false;
   }
   return true;

@@ -50,7 +50,7 @@ bool SpecFromJs(Napi::Env env, Napi::Value value, fc::NetworkSpec* spec) {
     if (!GetInt(env, lo, "kind", &kind) || !GetInt(env, lo, "units", &l.units) ||
         !GetInt(env, lo, "activation", &act))
       return false;
-    if (kind < 0 || kind > 2 || act < 0 || act > 3) {
+    if (kind < 0 || kind > 4 || act < 0 || act > 3) {
       TypeError(env, "spec.layers[" + std::to_string(i) + "] has an unknown kind or activation")
           .ThrowAsJavaScriptException();
       return false;

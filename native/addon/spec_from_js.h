@@ -1,5 +1,5 @@
 // Reads a network spec from its plain JS description (numbers and booleans only):
-//   { steps, features, layers: [{ kind: 0 LSTM | 1 Dense | 2 Dropout, units,
+//   { steps, features, layers: [{ kind: 0 LSTM | 1 Dense | 2 Dropout | 3 GRU | 4 RNN, units,
 //     returnSequences, stateful, activation: 0 linear | 1 tanh | 2 sigmoid | 3 relu,
 //     hardSigmoid (LSTM gates), rate (Dropout) }] }
 #ifndef FLOWCAST_ADDON_SPEC_FROM_JS_H

@@ -52,7 +52,8 @@ void keras_initialize(Network<T>& net, Rng& rng) {
       glorot_uniform(w, (long)e.rows * e.cols, e.cols, e.rows, rng);
     } else if (ends_with("weight_hh")) {
       orthogonal_columns(w, e.rows, e.cols, rng);
-    } else if (ends_with("bias_ih")) {
+    } else if (ends_with("bias_ih") && net.spec().layers[std::stoi(n.substr(7))].kind == LayerKind::kLstm) {
+      // Keras's unit_forget_bias, LSTM only ("layers.<k>.bias_ih").
       const int H = e.rows / kLstmGates;
       for (int j = 0; j < H; j++) w[kGateF * H + j] = T(1);
     }

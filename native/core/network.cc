@@ -26,14 +26,15 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
     Layer& L = layers_[k];
     L.spec = spec_.layers[k];
     L.in = in;
-    if (L.spec.kind == LayerKind::kLstm) {
-      L.w_t.assign((long)in * kLstmGates * L.spec.units, T(0));
-      L.bias_sum.assign(kLstmGates * L.spec.units, T(0));
-      L.r_t.assign((long)L.spec.units * kLstmGates * L.spec.units, T(0));
-      L.w_t_packed.assign(kern_.packed_b_size(in, kLstmGates * L.spec.units), T(0));
-      L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, kLstmGates * L.spec.units), T(0));
-      L.r_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, L.spec.units), T(0));
-      L.w_packed.assign(kern_.packed_b_size(kLstmGates * L.spec.units, in), T(0));
+    if (is_recurrent(L.spec.kind)) {
+      const int G = gate_blocks(L.spec.kind) * L.spec.units;
+      L.w_t.assign((long)in * G, T(0));
+      L.bias_sum.assign(G, T(0));
+      L.r_t.assign((long)L.spec.units * G, T(0));
+      L.w_t_packed.assign(kern_.packed_b_size(in, G), T(0));
+      L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, G), T(0));
+      L.r_packed.assign(kern_.packed_b_size(G, L.spec.units), T(0));
+      L.w_packed.assign(kern_.packed_b_size(G, in), T(0));
       L.w_off = layout_[p++].offset;
       L.r_off = layout_[p++].offset;
       L.bi_off = layout_[p++].offset;
@@ -48,11 +49,11 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
   seq_out_ = spec_.layers[last_lstm_].return_sequences;
   long narrow = 0;
   for (const Layer& L : layers_)
-    if (L.spec.kind == LayerKind::kLstm && L.in <= kNarrowInput) narrow = std::max(narrow, (long)L.in * kLstmGates * L.spec.units);
+    if (is_recurrent(L.spec.kind) && L.in <= kNarrowInput) narrow = std::max(narrow, (long)L.in * gate_blocks(L.spec.kind) * L.spec.units);
   dW_ih_t_.assign(narrow, T(0));
   long gates_max = 0;
   for (const Layer& L : layers_)
-    if (L.spec.kind == LayerKind::kLstm) gates_max = std::max(gates_max, (long)kLstmGates * L.spec.units);
+    gates_max = std::max(gates_max, (long)gate_blocks(L.spec.kind) * L.spec.units);
   col_sums_.assign(gates_max, T(0));
   for (size_t k = 0; k < layers_.size(); k++) {
     Layer& L = layers_[k];
@@ -60,7 +61,7 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
       L.rows_per_sample = layers_[k - 1].rows_per_sample;  // passes its input on, masked
       continue;
     }
-    const bool seq = L.spec.kind == LayerKind::kLstm ? L.spec.return_sequences : seq_out_;
+    const bool seq = is_recurrent(L.spec.kind) ? L.spec.return_sequences : seq_out_;
     L.rows_per_sample = seq ? spec_.steps : 1;
   }
 }
@@ -152,13 +153,20 @@ void Network<T>::ensure_capacity(int B) {
   for (Layer& L : layers_) {
     const int H = L.spec.units;
     const long rows = (long)L.rows_per_sample * B;
-    if (L.spec.kind == LayerKind::kLstm) {
+    if (is_recurrent(L.spec.kind)) {
+      const long G = (long)gate_blocks(L.spec.kind) * H;
       hmax = std::max(hmax, H);
-      L.gates.assign(TT * B * 4 * H, T(0));
-      L.dgates.assign(TT * B * 4 * H, T(0));
+      L.gates.assign(TT * B * G, T(0));
+      L.dgates.assign(TT * B * G, T(0));
       L.hs.assign((TT + 1) * B * H, T(0));
-      L.cs.assign((TT + 1) * B * H, T(0));
-      L.tanh_c.assign(TT * B * H, T(0));
+      if (L.spec.kind == LayerKind::kLstm) {
+        L.cs.assign((TT + 1) * B * H, T(0));
+        L.tanh_c.assign(TT * B * H, T(0));
+      }
+      if (L.spec.kind == LayerKind::kGru) {
+        L.zh.assign(TT * B * G, T(0));
+        L.dzh.assign(TT * B * G, T(0));
+      }
     } else {
       L.out.assign(rows * H, T(0));
       if (L.spec.kind == LayerKind::kDropout) L.mask.assign(rows * H, T(0));
@@ -181,7 +189,7 @@ const T* Network<T>::layer_input(int k) const {
 template <typename T>
 const T* Network<T>::layer_output(int k) const {
   const Layer& L = layers_[k];
-  if (L.spec.kind != LayerKind::kLstm) return L.out.data();
+  if (!is_recurrent(L.spec.kind)) return L.out.data();
   const long BH = (long)batch_ * L.spec.units;
   // hs slot t+1 holds h after step t: the whole sequence is hs[1..T], the
   // last step alone is hs[T].
@@ -202,8 +210,8 @@ void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, 
       std::memcpy(&x_tm_[((long)t * B + b) * F], src + (long)t * F, sizeof(T) * F);
   }
   for (size_t k = 0; k < layers_.size(); k++) {
-    if (layers_[k].spec.kind == LayerKind::kLstm)
-      lstm_forward((int)k, layer_input((int)k), update_state);
+    if (is_recurrent(layers_[k].spec.kind))
+      recurrent_forward((int)k, layer_input((int)k), update_state);
     else if (layers_[k].spec.kind == LayerKind::kDense)
       dense_forward((int)k, layer_input((int)k));
     else
@@ -212,25 +220,29 @@ void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, 
 }
 
 template <typename T>
-void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
+void Network<T>::recurrent_forward(int k, const T* x, bool update_state) {
   Layer& L = layers_[k];
-  const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = 4 * H;
+  const LayerKind kind = L.spec.kind;
+  const bool lstm = kind == LayerKind::kLstm;
+  const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = gate_blocks(kind) * H;
   const long BH = (long)B * H;
-  const T* W = params_.data() + L.w_off;   // (4H, I)
-  const T* R = params_.data() + L.r_off;   // (4H, H)
-  const T* bi = params_.data() + L.bi_off;  // (4H)
-  const T* bh = params_.data() + L.bh_off;  // (4H)
+  const T* W = params_.data() + L.w_off;   // (G, I)
+  const T* R = params_.data() + L.r_off;   // (G, H)
+  const T* bi = params_.data() + L.bi_off;  // (G)
+  const T* bh = params_.data() + L.bh_off;  // (G)
 
-  // Initial state: saved rows for a stateful layer, zeros otherwise.
+  // Initial state: saved rows for a stateful layer, zeros otherwise (c: LSTM only).
   if (L.spec.stateful && state_rows_ > 0) {
     const int n = std::min(B, state_rows_);
     std::memcpy(L.hs.data(), L.state_h.data(), sizeof(T) * n * H);
-    std::memcpy(L.cs.data(), L.state_c.data(), sizeof(T) * n * H);
     std::fill(L.hs.begin() + (long)n * H, L.hs.begin() + BH, T(0));
-    std::fill(L.cs.begin() + (long)n * H, L.cs.begin() + BH, T(0));
+    if (lstm) {
+      std::memcpy(L.cs.data(), L.state_c.data(), sizeof(T) * n * H);
+      std::fill(L.cs.begin() + (long)n * H, L.cs.begin() + BH, T(0));
+    }
   } else {
     std::fill(L.hs.begin(), L.hs.begin() + BH, T(0));
-    std::fill(L.cs.begin(), L.cs.begin() + BH, T(0));
+    if (lstm) std::fill(L.cs.begin(), L.cs.begin() + BH, T(0));
   }
 
   // The weights as (K, 4H) row-major, and W_hh^T packed for the kernels:
@@ -247,21 +259,37 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
   for (int j = 0; j < G; j++) L.bias_sum[j] = bi[j] + bh[j];
   // The recurrence. Batch rows are independent, so each thread takes a block
   // of rows through every time step: one parallel region per layer, with no
-  // barrier inside. Per step, for the block's rows:
-  //   Z_t = (b_ih + b_hh) + x_t W_ih^T + h_{t-1} W_hh^T
-  // (both weights pre-packed), then the gates and the cell.
+  // barrier inside. Per step, for the block's rows (weights pre-packed):
+  //   LSTM, RNN: Z_t = (b_ih + b_hh) + x_t W_ih^T + h_{t-1} W_hh^T, then the cell
+  //   GRU: Zx_t = b_ih + x_t W_ih^T and Zh_t = b_hh + h_{t-1} W_hh^T apart,
+  //        since n = tanh(Zx_n + r * Zh_n) needs Zh_n alone (reset after, as torch.nn.GRU)
   T* Z = L.gates.data();
   for_row_blocks(B, (double)G * (H + I) * TT, [&](int b0, int nb) {
     const long o = (long)b0 * H;
     for (int t = 0; t < TT; t++) {
       T* Zt = Z + (long)t * B * G + (long)b0 * G;
-      for (int r = 0; r < nb; r++) std::memcpy(Zt + (long)r * G, L.bias_sum.data(), sizeof(T) * G);
+      T* Zh = kind == LayerKind::kGru ? L.zh.data() + (long)t * B * G + (long)b0 * G : Zt;
+      const T* h_prev = L.hs.data() + t * BH + o;
+      T* h = L.hs.data() + (t + 1) * BH + o;
+      for (int r = 0; r < nb; r++) {
+        if (kind == LayerKind::kGru) {
+          std::memcpy(Zt + (long)r * G, bi, sizeof(T) * G);
+          std::memcpy(Zh + (long)r * G, bh, sizeof(T) * G);
+        } else {
+          std::memcpy(Zt + (long)r * G, L.bias_sum.data(), sizeof(T) * G);
+        }
+      }
       kern_.gemm_packed_b(nb, 0, G, G, I, x + ((long)t * B + b0) * I, I, L.w_t_packed.data(), T(1), Zt, G);
-      kern_.gemm_packed_b(nb, 0, G, G, H, L.hs.data() + t * BH + o, H, L.r_t_packed.data(), T(1), Zt, G);
-      // Hard-sigmoid gates (Keras 2) take the scalar cell: no SIMD twin for a rare option.
-      (L.spec.hard_sigmoid ? &ref::lstm_cell_forward<T, true> : kern_.lstm_cell_forward)(
-          nb, H, Zt, L.cs.data() + t * BH + o, L.cs.data() + (t + 1) * BH + o, L.tanh_c.data() + t * BH + o,
-          L.hs.data() + (t + 1) * BH + o);
+      kern_.gemm_packed_b(nb, 0, G, G, H, h_prev, H, L.r_t_packed.data(), T(1), Zh, G);
+      if (kind == LayerKind::kLstm) {
+        // Hard-sigmoid gates (Keras 2) take the scalar cell: no SIMD twin for a rare option.
+        (L.spec.hard_sigmoid ? &ref::lstm_cell_forward<T, true> : kern_.lstm_cell_forward)(
+            nb, H, Zt, L.cs.data() + t * BH + o, L.cs.data() + (t + 1) * BH + o, L.tanh_c.data() + t * BH + o, h);
+      } else if (kind == LayerKind::kGru) {
+        ref::gru_cell_forward(nb, H, Zt, Zh, h_prev, h);
+      } else {
+        ref::rnn_cell_forward(nb, H, Zt, h);
+      }
     }
   });
 
@@ -269,14 +297,14 @@ void Network<T>::lstm_forward(int k, const T* x, bool update_state) {
     if (state_rows_ < B) {
       // Grow every stateful layer's state to B rows; new rows start at zero.
       for (Layer& S : layers_) {
-        if (S.spec.kind != LayerKind::kLstm) continue;
+        if (!is_recurrent(S.spec.kind)) continue;
         S.state_h.resize((long)B * S.spec.units, T(0));
         S.state_c.resize((long)B * S.spec.units, T(0));
       }
       state_rows_ = B;
     }
     std::memcpy(L.state_h.data(), L.hs.data() + TT * BH, sizeof(T) * BH);
-    std::memcpy(L.state_c.data(), L.cs.data() + TT * BH, sizeof(T) * BH);
+    if (lstm) std::memcpy(L.state_c.data(), L.cs.data() + TT * BH, sizeof(T) * BH);
   }
 }
 
@@ -412,8 +440,8 @@ void Network<T>::backward() {
   pool_ = pool();
   for (int k = (int)layers_.size() - 1; k >= 0; k--) {
     T* dx = k > 0 ? layers_[k - 1].dy.data() : nullptr;
-    if (layers_[k].spec.kind == LayerKind::kLstm)
-      lstm_backward(k, layer_input(k), dx);
+    if (is_recurrent(layers_[k].spec.kind))
+      recurrent_backward(k, layer_input(k), dx);
     else if (layers_[k].spec.kind == LayerKind::kDense)
       dense_backward(k, layer_input(k), dx);
     else if (dx)
@@ -440,9 +468,11 @@ void Network<T>::dense_backward(int k, const T* x, T* dx) {
 }
 
 template <typename T>
-void Network<T>::lstm_backward(int k, const T* x, T* dx) {
+void Network<T>::recurrent_backward(int k, const T* x, T* dx) {
   Layer& L = layers_[k];
-  const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = 4 * H;
+  const LayerKind kind = L.spec.kind;
+  const bool gru = kind == LayerKind::kGru;
+  const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = gate_blocks(kind) * H;
   const long BH = (long)B * H;
   const T* W = params_.data() + L.w_off;
   const T* R = params_.data() + L.r_off;
@@ -467,15 +497,27 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
       const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
       for (long s = o; s < o + n; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
       T* dZt = L.dgates.data() + (long)t * B * G + (long)b0 * G;
-      (L.spec.hard_sigmoid ? &ref::lstm_cell_backward<T, true> : kern_.lstm_cell_backward)(
-          nb, H, L.gates.data() + (long)t * B * G + (long)b0 * G, L.cs.data() + t * BH + o,
-          L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
-      // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dz_t W_hh.
-      if (t > 0) kern_.gemm_packed_b(nb, 0, H, H, G, dZt, G, L.r_packed.data(), T(0), dh_next + o, H);
+      const T* At = L.gates.data() + (long)t * B * G + (long)b0 * G;
+      // dZh_t: the gradient of the hidden projection (the same as dZ_t but for the GRU).
+      T* dZh = gru ? L.dzh.data() + (long)t * B * G + (long)b0 * G : dZt;
+      if (kind == LayerKind::kLstm) {
+        (L.spec.hard_sigmoid ? &ref::lstm_cell_backward<T, true> : kern_.lstm_cell_backward)(
+            nb, H, At, L.cs.data() + t * BH + o, L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
+      } else if (gru) {
+        // Writes dZx_t, dZh_t and, into dh_next, the direct part z * dh of dL/dh_{t-1}.
+        ref::gru_cell_backward(nb, H, At, L.zh.data() + (long)t * B * G + (long)b0 * G, L.hs.data() + t * BH + o, dh + o,
+                               dZt, dZh, dh_next + o);
+      } else {
+        ref::rnn_cell_backward(nb, H, At, dh + o, dZt);
+      }
+      // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dZh_t W_hh
+      // (added to the GRU's direct part).
+      if (t > 0) kern_.gemm_packed_b(nb, 0, H, H, G, dZh, G, L.r_packed.data(), gru ? T(1) : T(0), dh_next + o, H);
       if (dx) kern_.gemm_packed_b(nb, 0, I, I, G, dZt, G, L.w_packed.data(), T(0), dx + ((long)t * B + b0) * I, I);
     }
   });
-  const T* dZ = L.dgates.data();  // (T*B, 4H)
+  const T* dZ = L.dgates.data();                          // dZ_x (T*B, G)
+  const T* dZh = gru ? L.dzh.data() : L.dgates.data();    // dZ_h (T*B, G)
   const int rows = TT * B;
   if (I <= kNarrowInput) {
     // Few input features (the book: 1): dW_ih^T (I, 4H) = X^T dZ reads dZ once
@@ -487,20 +529,20 @@ void Network<T>::lstm_backward(int k, const T* x, T* dx) {
   } else {
     gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);  // dW_ih += dZ^T X
   }
-  gemm(true, false, G, H, rows, dZ, G, L.hs.data(), H, T(1), dR, H);     // dW_hh += dZ^T H_prev
-  // db_ih and db_hh += column sums of dZ, as ones (1, T*B) · dZ, summed once.
+  gemm(true, false, G, H, rows, dZh, G, L.hs.data(), H, T(1), dR, H);  // dW_hh += dZh^T H_prev
+  // db_ih += column sums of dZ_x and db_hh of dZ_h, as ones (1, T*B) · dZ
+  // (one sum for both when they are the same).
   T* col_sums = col_sums_.data();
   gemm(false, false, 1, G, rows, ones_.data(), rows, dZ, G, T(0), col_sums, G);
-  for (int j = 0; j < G; j++) {
-    dbi[j] += col_sums[j];
-    dbh[j] += col_sums[j];
-  }
+  for (int j = 0; j < G; j++) dbi[j] += col_sums[j];
+  if (gru) gemm(false, false, 1, G, rows, ones_.data(), rows, dZh, G, T(0), col_sums, G);
+  for (int j = 0; j < G; j++) dbh[j] += col_sums[j];
 }
 
 template <typename T>
 bool Network<T>::stateful() const {
   for (const Layer& L : layers_)
-    if (L.spec.kind == LayerKind::kLstm && L.spec.stateful) return true;
+    if (is_recurrent(L.spec.kind) && L.spec.stateful) return true;
   return false;
 }
 
@@ -530,7 +572,7 @@ template <typename T>
 void Network<T>::set_state(int k, const T* h, const T* c, int rows) {
   if (rows > state_rows_) {
     for (Layer& S : layers_) {
-      if (S.spec.kind != LayerKind::kLstm) continue;
+      if (!is_recurrent(S.spec.kind)) continue;
       S.state_h.resize((long)rows * S.spec.units, T(0));
       S.state_c.resize((long)rows * S.spec.units, T(0));
     }

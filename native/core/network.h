@@ -131,7 +131,8 @@ class Network {
     std::vector<T> w_t_packed, r_t_packed;          // W_ih^T, W_hh^T packed for the kernels (pack_b): forward
     std::vector<T> w_packed, r_packed;              // W_ih, W_hh packed: BPTT (dX and dh products)
     uint64_t packed_version = ~uint64_t(0);         // params_version_ w_t / r_t_packed were built from
-    std::vector<T> gates, hs, cs, tanh_c, dgates;  // LSTM workspaces
+    std::vector<T> gates, hs, cs, tanh_c, dgates;  // recurrent workspaces (cs, tanh_c: LSTM only)
+    std::vector<T> zh, dzh;                         // GRU: hidden projection Zh_t and its gradient
     std::vector<T> out;                             // Dense output (rows, O), activated; Dropout output
     std::vector<T> mask;                            // Dropout: 0 or 1 / (1 - rate) per element, training
     std::vector<T> dy;                              // dL/d(output) (rows, units)
@@ -141,8 +142,8 @@ class Network {
   void ensure_capacity(int B);
   void gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
   void for_row_blocks(int B, double work, const std::function<void(int, int)>& fn);
-  void lstm_forward(int k, const T* x, bool update_state);
-  void lstm_backward(int k, const T* x, T* dx);
+  void recurrent_forward(int k, const T* x, bool update_state);   // LSTM, GRU, RNN
+  void recurrent_backward(int k, const T* x, T* dx);
   void dense_forward(int k, const T* x);
   void dense_backward(int k, const T* x, T* dx);
   void dropout_forward(int k, const T* x);

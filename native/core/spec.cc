@@ -12,15 +12,15 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
   if (spec.steps <= 0) return fail("steps must be positive");
   if (spec.features <= 0) return fail("features must be positive");
   if (spec.layers.empty()) return fail("a network needs at least one layer");
-  if (spec.layers[0].kind != LayerKind::kLstm) return fail("the first layer must be an LSTM");
+  if (!is_recurrent(spec.layers[0].kind)) return fail("the first layer must be recurrent (LSTM, GRU or RNN)");
   bool seen_dense = false;
   int last_lstm = -1;
   int width = spec.features;
   for (size_t k = 0; k < spec.layers.size(); k++) {
     const LayerSpec& l = spec.layers[k];
     if (l.units <= 0) return fail("layer " + std::to_string(k) + " needs positive units");
-    if (l.kind == LayerKind::kLstm) {
-      if (seen_dense) return fail("an LSTM layer cannot follow a Dense layer");
+    if (is_recurrent(l.kind)) {
+      if (seen_dense) return fail("a recurrent layer cannot follow a Dense layer");
       last_lstm = (int)k;
     } else if (l.kind == LayerKind::kDense) {
       seen_dense = true;
@@ -32,9 +32,9 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
     width = l.units;
   }
   for (int k = 0; k < last_lstm; k++) {
-    if (spec.layers[k].kind == LayerKind::kLstm && !spec.layers[k].return_sequences)
-      return fail("LSTM layer " + std::to_string(k) +
-                  " feeds another LSTM and must have returnSequences: true");
+    if (is_recurrent(spec.layers[k].kind) && !spec.layers[k].return_sequences)
+      return fail("recurrent layer " + std::to_string(k) +
+                  " feeds another recurrent layer and must have returnSequences: true");
   }
   return FC_STATUS_OK;
 }
@@ -50,8 +50,8 @@ std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total) {
   for (size_t k = 0; k < spec.layers.size(); k++) {
     const LayerSpec& l = spec.layers[k];
     const std::string p = "layers." + std::to_string(k) + ".";
-    if (l.kind == LayerKind::kLstm) {
-      const int G = kLstmGates * l.units;
+    if (is_recurrent(l.kind)) {
+      const int G = gate_blocks(l.kind) * l.units;
       add(p + "weight_ih", G, in, false);
       add(p + "weight_hh", G, l.units, false);
       add(p + "bias_ih", G, 1, true);

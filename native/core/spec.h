@@ -11,14 +11,19 @@
 
 namespace fc {
 
-enum class LayerKind : int { kLstm = 0, kDense = 1, kDropout = 2 };
+enum class LayerKind : int { kLstm = 0, kDense = 1, kDropout = 2, kGru = 3, kRnn = 4 };
+
+// Recurrent layers (LSTM, GRU, simple RNN) and their gate blocks per unit:
+// LSTM i, f, g, o (4); GRU r, z, n (3, torch.nn.GRU); RNN one tanh (1).
+inline bool is_recurrent(LayerKind k) { return k == LayerKind::kLstm || k == LayerKind::kGru || k == LayerKind::kRnn; }
+inline int gate_blocks(LayerKind k) { return k == LayerKind::kLstm ? 4 : k == LayerKind::kGru ? 3 : k == LayerKind::kRnn ? 1 : 0; }
 enum class Activation : int { kLinear = 0, kTanh = 1, kSigmoid = 2, kRelu = 3 };
 
 struct LayerSpec {
   LayerKind kind = LayerKind::kLstm;
   int units = 0;
-  bool return_sequences = false;  // LSTM: emit h_t for every t, not only the last
-  bool stateful = false;          // LSTM: carry (h, c) from batch to batch
+  bool return_sequences = false;  // recurrent: emit h_t for every t, not only the last
+  bool stateful = false;          // recurrent: carry the state from batch to batch
   bool hard_sigmoid = false;      // LSTM: gates i, f, o use clip(0.2 z + 0.5, 0, 1) (Keras 2)
   Activation activation = Activation::kLinear;  // Dense only
   double rate = 0.0;  // Dropout: fraction of inputs zeroed in training (units = its input width)

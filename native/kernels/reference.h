@@ -149,6 +149,77 @@ void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* 
   }
 }
 
+// GRU cell (torch.nn.GRU, gates r, z, n; the reset gate applies after the
+// hidden projection), per row of B:
+//   r = sigmoid(Zx_r + Zh_r),  z = sigmoid(Zx_z + Zh_z),  n = tanh(Zx_n + r * Zh_n)
+//   h = (1 - z) * n + z * h_prev
+// zx (B, 3H) holds Zx = b_ih + x W_ih^T and is overwritten with r, z, n;
+// zh (B, 3H) holds Zh = b_hh + h_prev W_hh^T. Scalar only: the GRU's
+// pointwise work is small next to its GEMMs.
+template <typename T>
+void gru_cell_forward(int B, int H, T* zx, const T* zh, const T* h_prev, T* h) {
+  for (int b = 0; b < B; b++) {
+    T* x = zx + (long)b * 3 * H;
+    const T* u = zh + (long)b * 3 * H;
+    for (int j = 0; j < H; j++) {
+      const long s = (long)b * H + j;
+      const T r = sigmoid(x[j] + u[j]);
+      const T z = sigmoid(x[H + j] + u[H + j]);
+      const T n = std::tanh(x[2 * H + j] + r * u[2 * H + j]);
+      x[j] = r;
+      x[H + j] = z;
+      x[2 * H + j] = n;
+      h[s] = (T(1) - z) * n + z * h_prev[s];
+    }
+  }
+}
+
+// Its gradient, from dh = dL/dh_t: writes dZx, dZh (B, 3H) and the direct
+// part of dL/dh_{t-1}, z * dh (the rest is dZh W_hh):
+//   dn = dh (1 - z), dz = dh (h_prev - n); a_n = dn (1 - n^2)
+//   dZx_n = a_n, dZh_n = a_n r; a_r = a_n Zh_n r (1 - r); a_z = dz z (1 - z)
+//   dZx_r = dZh_r = a_r, dZx_z = dZh_z = a_z
+template <typename T>
+void gru_cell_backward(int B, int H, const T* gates, const T* zh, const T* h_prev, const T* dh, T* dzx, T* dzh,
+                       T* dh_direct) {
+  for (int b = 0; b < B; b++) {
+    const T* a = gates + (long)b * 3 * H;
+    const T* u = zh + (long)b * 3 * H;
+    T* dx = dzx + (long)b * 3 * H;
+    T* du = dzh + (long)b * 3 * H;
+    for (int j = 0; j < H; j++) {
+      const long s = (long)b * H + j;
+      const T r = a[j], z = a[H + j], n = a[2 * H + j], g = dh[s];
+      const T an = g * (T(1) - z) * (T(1) - n * n);
+      const T ar = an * u[2 * H + j] * r * (T(1) - r);
+      const T az = g * (h_prev[s] - n) * z * (T(1) - z);
+      dx[j] = ar;
+      du[j] = ar;
+      dx[H + j] = az;
+      du[H + j] = az;
+      dx[2 * H + j] = an;
+      du[2 * H + j] = an * r;
+      dh_direct[s] = g * z;
+    }
+  }
+}
+
+// Simple (Elman) RNN cell, torch.nn.RNN with tanh: h = tanh(Z), Z (B, H)
+// overwritten with h; backward dZ = dh (1 - h^2).
+template <typename T>
+void rnn_cell_forward(int B, int H, T* z, T* h) {
+  for (long s = 0; s < (long)B * H; s++) {
+    const T a = std::tanh(z[s]);
+    z[s] = a;
+    h[s] = a;
+  }
+}
+
+template <typename T>
+void rnn_cell_backward(int B, int H, const T* gates, const T* dh, T* dz) {
+  for (long s = 0; s < (long)B * H; s++) dz[s] = dh[s] * (T(1) - gates[s] * gates[s]);
+}
+
 // x - x is exactly 0 for finite x and NaN otherwise: a branch-free test
 // the compiler can vectorize (std::isfinite may not be).
 template <typename T>
