@@ -7,8 +7,10 @@
  * data_offsets: [begin, end) } within the byte buffer, and "__metadata__"
  * (string -> string) holds flowcast's own records: format, version, the model
  * config, the compile config, the fitted pipeline, and a CRC-32 of the tensor
- * bytes so a corrupted file is caught, not silently loaded. Python's
- * `safetensors.numpy.load_file` reads these files as they are.
+ * bytes so a corrupted file is caught, not silently loaded. The tensors
+ * carry PyTorch's layouts under names layers.k.weight_ih, ... (torch.nn's
+ * weight_ih_l0 of layer k): scripts/check-safetensors-torch.py loads a file
+ * into torch.nn.LSTM / GRU / RNN / Linear and reproduces flowcast's output.
  *
  * A compiled model also stores its optimizer state (tensors optimizer.m,
  * optimizer.v and, for centered RMSprop, optimizer.ga, after the weights;
