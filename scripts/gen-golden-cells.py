@@ -2,13 +2,13 @@
 """Golden tensors for GRU and simple-RNN stacks from torch.nn.GRU / torch.nn.RNN.
 
 For each cell, the model GRU(7, sequences) -> GRU(5) -> Linear(2) (and the
-same with RNN, tanh), float64, on the input and target of the 'small' case of
+same with RNN, tanh, and RNN, relu), float64, on the input and target of the 'small' case of
 scripts/gen-golden-lstm.py, with parameters ~ U(-0.5, 0.5) from
 RandomState(seed) in flowcast's parameter order (the names are PyTorch's:
 layers.k.weight_ih [G*H, I], weight_hh [G*H, H], bias_ih, bias_hh, with
 G = 3 for the GRU, gates r, z, n; G = 1 for the RNN). Records the output, the
 MSE loss and every parameter gradient (autograd), and the final hidden
-states. Writes test/fixtures/golden/{gru,rnn}.{json,f64}.
+states. Writes test/fixtures/golden/{gru,rnn,rnn_relu}.{json,f64}.
 
     /usr/bin/python3 scripts/gen-golden-cells.py
 """
@@ -26,7 +26,11 @@ spec = importlib.util.spec_from_file_location("golden_lstm", os.path.join(HERE, 
 golden = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(golden)
 
-CELLS = {"gru": (torch.nn.GRU, 3, 4242), "rnn": (torch.nn.RNN, 1, 4343)}
+CELLS = {
+    "gru": (lambda i, h: torch.nn.GRU(i, h, batch_first=True), 3, 4242),
+    "rnn": (lambda i, h: torch.nn.RNN(i, h, batch_first=True), 1, 4343),
+    "rnn_relu": (lambda i, h: torch.nn.RNN(i, h, nonlinearity="relu", batch_first=True), 1, 4444),
+}
 
 
 def main():
@@ -37,8 +41,8 @@ def main():
     F_in, H1, H2, O = c["F"], c["H1"], c["H2"], c["O"]
     for name, (Cell, G, seed) in CELLS.items():
         rs = np.random.RandomState(seed)
-        l0 = Cell(F_in, H1, batch_first=True).double()
-        l1 = Cell(H1, H2, batch_first=True).double()
+        l0 = Cell(F_in, H1).double()
+        l1 = Cell(H1, H2).double()
         dense = torch.nn.Linear(H2, O).double()
         named = {}
         for k, layer in enumerate((l0, l1)):

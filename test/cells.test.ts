@@ -1,5 +1,5 @@
 /**
- * GRU and simple-RNN layers against torch.nn.GRU / torch.nn.RNN (float64
+ * GRU and simple-RNN (tanh and relu) layers against torch.nn.GRU / torch.nn.RNN (float64
  * autograd; scripts/gen-golden-cells.py) on the 'small' golden batch:
  * output, loss, every gradient and the final hidden states. The float64
  * reference core must match to 1e-10 relative; the float32 path within the
@@ -23,13 +23,14 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'golden');
 const small = loadGolden('small');
 const { B, T, F } = small.meta.config;
 
-for (const cell of ['gru', 'rnn'] as const) {
-  t.test(`${cell} vs torch.nn.${cell.toUpperCase()}`, async (t) => {
+for (const cell of ['gru', 'rnn', 'rnn_relu'] as const) {
+  t.test(`${cell} vs torch.nn.${cell === 'gru' ? 'GRU' : 'RNN'}`, async (t) => {
     const meta = JSON.parse(readFileSync(join(dir, `${cell}.json`), 'utf8')) as { loss: number; tensors: Record<string, { offset: number; length: number }> };
     const raw = readFileSync(join(dir, `${cell}.f64`));
     const all = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
     const tensor = (n: string) => all.subarray(meta.tensors[n]!.offset, meta.tensors[n]!.offset + meta.tensors[n]!.length);
-    const make = cell === 'gru' ? gru : simpleRnn;
+    const make = (units: number, o: { returnSequences?: boolean; stateful: boolean }) =>
+      cell === 'gru' ? gru(units, o) : simpleRnn(units, { ...o, activation: cell === 'rnn_relu' ? 'relu' : 'tanh' });
     const model = sequential({ inputShape: [T, F], layers: [make(7, { returnSequences: true, stateful: true }), make(5, { stateful: true }), dense(2)], seed: 1 });
     t.teardown(() => model.dispose());
     const w: Record<string, Float32Array> = {};
@@ -67,7 +68,7 @@ for (const cell of ['gru', 'rnn'] as const) {
 function mixed(stateful = false): Sequential {
   return sequential({
     inputShape: [6, 3],
-    layers: [lstm(5, { returnSequences: true, stateful }), gru(4, { returnSequences: true, stateful }), simpleRnn(3, { stateful }), dense(2)],
+    layers: [lstm(5, { returnSequences: true, stateful }), gru(4, { returnSequences: true, stateful }), simpleRnn(3, { stateful, activation: 'relu' }), dense(2)],
     seed: 9,
   });
 }
@@ -119,5 +120,5 @@ t.test('recurrent layer rules: clear errors', async (t) => {
   t.throws(() => sequential({ inputShape: [4, 1], layers: [gru(3), gru(2)] }), { name: 'InvalidArgumentError', message: /returnSequences: true for config.layers\[0\]/ });
   t.throws(() => sequential({ inputShape: [4, 1], layers: [dense(3), simpleRnn(2)] }), { name: 'InvalidArgumentError', message: /recurrent layer/ });
   t.throws(() => gru(0), { name: 'InvalidArgumentError', message: /units/ });
-  t.throws(() => simpleRnn(3, { activation: 'relu' as 'tanh' }), { name: 'InvalidArgumentError', message: /options.activation/ });
+  t.throws(() => simpleRnn(3, { activation: 'sigmoid' as 'tanh' }), { name: 'InvalidArgumentError', message: /options.activation/ });
 });

@@ -47,6 +47,11 @@ const cases: Case[] = [
     layers: [lstm(3, { returnSequences: true, stateful: true }), gru(4, { returnSequences: true, stateful: true }), simpleRnn(3, { stateful: true }), dense(2)],
   },
   {
+    name: 'simple RNN with relu',
+    steps: 4, features: 2, n: 3, stateful: false,
+    layers: [simpleRnn(5, { returnSequences: true, activation: 'relu' }), simpleRnn(3, { activation: 'relu' }), dense(2)],
+  },
+  {
     name: 'hard-sigmoid gates (Keras 2)',
     steps: 4, features: 2, n: 3, stateful: false,
     layers: [lstm(4, { returnSequences: true, recurrentActivation: 'hard_sigmoid' }), lstm(3, { recurrentActivation: 'hard_sigmoid' }), dense(2)],

@@ -59,7 +59,7 @@ for (const [name, optimizer] of optimizers) {
   });
 }
 
-t.test('initialEpoch and a checkpoint with a damaged optimizer record: clear errors', async (t) => {
+t.test('initialEpoch and damaged checkpoints (optimizer record, version, shape): clear errors', async (t) => {
   const m = model(adam());
   await t.rejects(m.fit(x, y, { epochs: 2, initialEpoch: 2 }), { name: 'InvalidArgumentError', message: /options.initialEpoch below options.epochs \(2\)/ });
   await t.rejects(m.fit(x, y, { epochs: 2, initialEpoch: -1 }), { name: 'InvalidArgumentError', message: /options.initialEpoch/ });
@@ -81,5 +81,9 @@ t.test('initialEpoch and a checkpoint with a damaged optimizer record: clear err
   await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer step or RNG state is invalid/ });
   rewrite((h) => delete h['optimizer.v']);
   await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer tensor 'optimizer.v' is missing/ });
+  rewrite((h) => (h.__metadata__.format_version = '99'));
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /format version 99 is not supported/ });
+  rewrite((h) => (h['layers.0.weight_ih'].shape = [16, 2]));
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /tensor 'layers.0.weight_ih' has dtype F32, shape \[16,2\]/ });
   m.dispose();
 });

@@ -52,8 +52,8 @@ export interface SimpleRnnLayerConfig {
   units: number;
   returnSequences: boolean;
   stateful: boolean;
-  /** Only 'tanh' (torch.nn.RNN's default; Keras SimpleRNN's default). */
-  activation: 'tanh';
+  /** 'tanh' (torch.nn.RNN's and Keras SimpleRNN's default) or 'relu'. */
+  activation: 'tanh' | 'relu';
 }
 
 /** The recurrent layers: they come first, and every one but the last returns sequences. */
@@ -92,11 +92,11 @@ export function gru(units: number, options: RecurrentOptions = {}): GruLayerConf
 }
 
 /**
- * The vanilla (Elman) RNN of the chapter, torch.nn.RNN with tanh:
- * h_t = tanh(W x_t + b_ih + U h_{t-1} + b_hh).
+ * The vanilla (Elman) RNN of the chapter, torch.nn.RNN:
+ * h_t = act(W x_t + b_ih + U h_{t-1} + b_hh), act tanh (default) or relu.
  * @example simpleRnn(32, { activation: 'tanh' })
  */
-export function simpleRnn(units: number, options: RecurrentOptions & { activation?: 'tanh' } = {}): SimpleRnnLayerConfig {
+export function simpleRnn(units: number, options: RecurrentOptions & { activation?: 'tanh' | 'relu' } = {}): SimpleRnnLayerConfig {
   positiveInteger('units', units);
   plainObject('options', options);
   return {
@@ -104,7 +104,7 @@ export function simpleRnn(units: number, options: RecurrentOptions & { activatio
     units,
     returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
     stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
-    activation: optional(options.activation, 'tanh' as const, (v) => oneOf('options.activation', v, ['tanh'] as const)),
+    activation: optional(options.activation, 'tanh' as 'tanh' | 'relu', (v) => oneOf('options.activation', v, ['tanh', 'relu'] as const)),
   };
 }
 
@@ -195,7 +195,7 @@ export function checkLayerConfig(name: string, value: unknown): LayerConfig {
   }
   if (o.type === 'rnn') {
     const { type: _t, units, ...rest } = o;
-    return simpleRnn(units as number, rest as RecurrentOptions);
+    return simpleRnn(units as number, rest as RecurrentOptions & { activation?: 'tanh' | 'relu' });
   }
   if (o.type === 'dropout') {
     try {

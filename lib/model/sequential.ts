@@ -161,7 +161,8 @@ export function toNativeSpec(inputShape: [number, number], layers: LayerConfig[]
       if (l.type === 'dense') return { kind: 1, units: l.units, returnSequences: false, stateful: false, activation: ACTIVATION_CODE[l.activation] };
       const kind = l.type === 'lstm' ? 0 : l.type === 'gru' ? 3 : 4;
       const hardSigmoid = l.type === 'lstm' && l.recurrentActivation === 'hard_sigmoid';
-      return { kind, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation: 0, hardSigmoid };
+      const activation = l.type === 'rnn' ? ACTIVATION_CODE[l.activation] : 0;
+      return { kind, units: l.units, returnSequences: l.returnSequences, stateful: l.stateful, activation, hardSigmoid };
     }),
   };
 }

@@ -67,6 +67,7 @@ export function addNetwork(
       }
       const attributes = [attr.int('hidden_size', H)];
       if (layer.type === 'gru') attributes.push(attr.int('linear_before_reset', 1)); // torch.nn.GRU: r applies after W_hn h + b_hn
+      if (layer.type === 'rnn' && layer.activation === 'relu') attributes.push(attr.strings('activations', ['Relu']));
       if (layer.type === 'lstm' && layer.recurrentActivation === 'hard_sigmoid') {
         // Keras 2's clip(0.2 z + 0.5, 0, 1): HardSigmoid with alpha 0.2, beta 0.5
         // (alpha/beta are consumed by the activations that take them, in order).

@@ -288,7 +288,7 @@ void Network<T>::recurrent_forward(int k, const T* x, bool update_state) {
       } else if (kind == LayerKind::kGru) {
         ref::gru_cell_forward(nb, H, Zt, Zh, h_prev, h);
       } else {
-        ref::rnn_cell_forward(nb, H, Zt, h);
+        ref::rnn_cell_forward(nb, H, Zt, h, L.spec.activation == Activation::kRelu);
       }
     }
   });
@@ -508,7 +508,7 @@ void Network<T>::recurrent_backward(int k, const T* x, T* dx) {
         ref::gru_cell_backward(nb, H, At, L.zh.data() + (long)t * B * G + (long)b0 * G, L.hs.data() + t * BH + o, dh + o,
                                dZt, dZh, dh_next + o);
       } else {
-        ref::rnn_cell_backward(nb, H, At, dh + o, dZt);
+        ref::rnn_cell_backward(nb, H, At, dh + o, dZt, L.spec.activation == Activation::kRelu);
       }
       // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dZh_t W_hh
       // (added to the GRU's direct part).

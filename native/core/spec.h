@@ -25,7 +25,7 @@ struct LayerSpec {
   bool return_sequences = false;  // recurrent: emit h_t for every t, not only the last
   bool stateful = false;          // recurrent: carry the state from batch to batch
   bool hard_sigmoid = false;      // LSTM: gates i, f, o use clip(0.2 z + 0.5, 0, 1) (Keras 2)
-  Activation activation = Activation::kLinear;  // Dense only
+  Activation activation = Activation::kLinear;  // Dense; simple RNN: kTanh or kRelu
   double rate = 0.0;  // Dropout: fraction of inputs zeroed in training (units = its input width)
 };
 

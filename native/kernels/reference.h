@@ -204,20 +204,21 @@ void gru_cell_backward(int B, int H, const T* gates, const T* zh, const T* h_pre
   }
 }
 
-// Simple (Elman) RNN cell, torch.nn.RNN with tanh: h = tanh(Z), Z (B, H)
-// overwritten with h; backward dZ = dh (1 - h^2).
+// Simple (Elman) RNN cell, torch.nn.RNN: h = tanh(Z) (or relu(Z)), Z (B, H)
+// overwritten with h; backward dZ = dh (1 - h^2) (relu: dh where h > 0).
 template <typename T>
-void rnn_cell_forward(int B, int H, T* z, T* h) {
+void rnn_cell_forward(int B, int H, T* z, T* h, bool relu) {
   for (long s = 0; s < (long)B * H; s++) {
-    const T a = std::tanh(z[s]);
+    const T a = relu ? (z[s] > T(0) ? z[s] : T(0)) : std::tanh(z[s]);
     z[s] = a;
     h[s] = a;
   }
 }
 
 template <typename T>
-void rnn_cell_backward(int B, int H, const T* gates, const T* dh, T* dz) {
-  for (long s = 0; s < (long)B * H; s++) dz[s] = dh[s] * (T(1) - gates[s] * gates[s]);
+void rnn_cell_backward(int B, int H, const T* gates, const T* dh, T* dz, bool relu) {
+  for (long s = 0; s < (long)B * H; s++)
+    dz[s] = relu ? (gates[s] > T(0) ? dh[s] : T(0)) : dh[s] * (T(1) - gates[s] * gates[s]);
 }
 
 // x - x is exactly 0 for finite x and NaN otherwise: a branch-free test
