@@ -106,7 +106,7 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
       batchSize: o.batchSize,
       epochs: o.epochs,
       shuffle: false,
-      callbacks: o.progress ? [progressBar()] : [],
+      callbacks: o.progress ? [progressBar({ whenNotTty: 'epochs' })] : [],
     });
     const report: WorkflowReport = {
       data: {

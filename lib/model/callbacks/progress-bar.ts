@@ -1,7 +1,8 @@
 /**
  * A progress display for fit(): on a TTY, one line per epoch redrawn in place
- * with a bar, batch count, running loss, throughput and ETA; elsewhere (CI,
- * logs, pipes) one plain line per finished epoch.
+ * with a bar, batch count, running loss, throughput and ETA. Elsewhere (CI,
+ * logs, pipes) it is quiet, or with whenNotTty: 'epochs' writes one plain
+ * line per finished epoch.
  */
 import type { Callback, BatchLogs, EpochLogs, TrainBeginLogs } from './types.js';
 
@@ -10,6 +11,8 @@ export interface ProgressBarOptions {
   stream?: NodeJS.WriteStream | NodeJS.WritableStream;
   /** Minimum milliseconds between redraws. Default 100. */
   intervalMs?: number;
+  /** When the stream is not a TTY: 'silent' (default) or 'epochs' (one line per epoch). */
+  whenNotTty?: 'silent' | 'epochs';
 }
 
 function formatSeconds(s: number): string {
@@ -26,6 +29,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
   const stream = options.stream ?? process.stderr;
   const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
   const interval = options.intervalMs ?? 100;
+  const epochLines = options.whenNotTty === 'epochs';
   let epochs = 0;
   let epochStart = 0;
   let lastDraw = 0;
@@ -59,6 +63,7 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
       stream.write(`\r\x1b[2K${line(epoch, b)}`);
     },
     onEpochEnd(epoch: number, logs: EpochLogs) {
+      if (!tty && !epochLines) return;
       const val = logs.valLoss === undefined ? '' : `val_loss ${logs.valLoss.toPrecision(5)} `;
       const done =
         `Epoch ${epoch + 1}/${epochs} loss ${logs.loss.toPrecision(5)} ${val}` +
