@@ -43,7 +43,7 @@ t.test('demo smoke test: a small slice of the real data, 1 epoch, --json', async
   t.equal(out.training.loss.length, 1);
   t.ok(out.training.loss[0] > 0 && out.training.seconds > 0 && out.training.samples_per_second > 0);
   for (const k of ['rmse', 'rmse_usd']) {
-    t.ok(Number.isFinite(out.test.lstm[k]) && Number.isFinite(out.test.naive[k]), `test.lstm.${k} and test.naive.${k}`);
+    t.ok(Number.isFinite(out.test.lstm[k]) && Number.isFinite(out.test.naive[k]) && Number.isFinite(out.test.drift[k]), `test.lstm.${k}, test.naive.${k} and test.drift.${k}`);
   }
   const s = Series.fromTable(parseCsv(readFileSync(fixture)), { time: 'Timestamp', timeUnit: 's', values: ['Close'] });
   const p = s.slice('2017-01-02', '2017-01-03', { bounds: '(]' }).values('Close');
@@ -59,6 +59,8 @@ t.test('demo prints a results table by default', async (t) => {
   t.match(r.stdout, /Train\s+2017-01-01 < t <= 2017-01-02: 958 rows/);
   t.match(r.stdout, /LSTM\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
   t.match(r.stdout, /naive \(p_t = p_t-1\)/);
+  t.match(r.stdout, /drift \(\+ mean change\)\s+[\d.]+/);
+  t.match(r.stdout, /skill vs drift/);
   t.equal(r.stderr, '', 'quiet: nothing on stderr');
 });
 

@@ -92,3 +92,21 @@ t.test('pipeline.levelWindows: level windows whose scaled flows are the padded w
   }
   t.throws(() => new ForecastPipeline({ lags: 3, padding: 'drop' }).fit(train).levelWindows(test), { name: 'StateError' });
 });
+
+t.test('evaluateForecast: the drift baseline uses only the past of each origin', async (t) => {
+  // Oracle: the drift forecast recomputed here from the prices.
+  const p = new ForecastPipeline({ lags: 10 }).fit(train);
+  const model = sequential({ inputShape: [10, 1], layers: [lstm(4), dense(1, { activation: 'tanh' })], seed: 3 });
+  const ev = await evaluateForecast(model, p, test);
+  const expected: number[] = [];
+  const actual: number[] = [];
+  for (let t = 1; t < test.length; t++) {
+    const b = t >= 2 ? (test[t - 1]! - test[0]!) / (t - 1) : 0;
+    expected.push(test[t - 1]! + b);
+    actual.push(test[t]!);
+  }
+  t.same(Array.from(ev.predictions.driftLevels).slice(1), expected, 'p_{t-1} + (p_{t-1} - p_0) / (t - 1)');
+  t.ok(Math.abs(ev.drift.rmseLevel - rmse(actual, expected)) < 1e-9, `drift RMSE ${ev.drift.rmseLevel} USD`);
+  t.ok(Math.abs(ev.skillVsDrift - (1 - ev.model.rmseLevel / ev.drift.rmseLevel)) < 1e-12);
+  model.dispose();
+});

@@ -84,8 +84,8 @@ Options:
   --out FILE          write time,actual,predicted,naive as CSV (default: stdout)`,
   evaluate: `Usage: flowcast evaluate --model MODEL --data FILE [--range START,END] [--json]
 
-RMSE and MAE of the model and of the naive forecast on the same targets, in
-scaled units and in the data's units.`,
+RMSE and MAE of the model and of the naive and drift forecasts on the same
+targets, in scaled units and in the data's units.`,
   export: EXPORT_HELP,
 };
 
@@ -239,15 +239,17 @@ async function evaluate(argv: string[]): Promise<void> {
       level_samples: ev.levelSamples,
       model: ev.model,
       naive: ev.naive,
+      drift: ev.drift,
       skill_vs_naive: ev.skillVsNaive,
+      skill_vs_drift: ev.skillVsDrift,
     };
     if (values.json) return void console.log(JSON.stringify(out, null, 2));
     console.log(`Samples ${ev.samples} (${ev.levelSamples} in data units)`);
     console.log('              RMSE scaled   MAE scaled   RMSE units   MAE units');
-    for (const [name, s] of [['model', ev.model], ['naive', ev.naive]] as const) {
+    for (const [name, s] of [['model', ev.model], ['naive', ev.naive], ['drift', ev.drift]] as const) {
       console.log(`  ${name.padEnd(10)}${s.rmse.toFixed(5).padStart(12)}${s.mae.toFixed(5).padStart(13)}${s.rmseLevel.toFixed(4).padStart(13)}${s.maeLevel.toFixed(4).padStart(12)}`);
     }
-    console.log(`  skill vs naive: ${ev.skillVsNaive.toFixed(4)}`);
+    console.log(`  skill vs naive: ${ev.skillVsNaive.toFixed(4)}, vs drift: ${ev.skillVsDrift.toFixed(4)}`);
   } finally {
     model.dispose();
   }

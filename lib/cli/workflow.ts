@@ -66,7 +66,9 @@ export interface WorkflowReport {
     usd_samples: number;
     lstm: { rmse: number; mae: number; rmse_usd: number; mae_usd: number };
     naive: { rmse: number; mae: number; rmse_usd: number; mae_usd: number };
+    drift: { rmse: number; mae: number; rmse_usd: number; mae_usd: number };
     skill_vs_naive: number;
+    skill_vs_drift: number;
   };
 }
 
@@ -145,7 +147,9 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
         usd_samples: ev.levelSamples,
         lstm: scores(ev.model),
         naive: scores(ev.naive),
+        drift: scores(ev.drift),
         skill_vs_naive: ev.skillVsNaive,
+        skill_vs_drift: ev.skillVsDrift,
       };
     }
     if (o.save) {
@@ -180,8 +184,11 @@ export function formatReport(r: WorkflowReport): string {
       `  ${name.padEnd(20)}${f(s.rmse, 5).padStart(11)}${f(s.mae, 5).padStart(13)}${f(s.rmse_usd, 3).padStart(12)}${f(s.mae_usd, 3).padStart(11)}`;
     lines.push(row('LSTM', r.test.lstm));
     lines.push(row('naive (p_t = p_t-1)', r.test.naive));
+    lines.push(row('drift (+ mean change)', r.test.drift));
     const skill = r.test.skill_vs_naive;
     lines.push(`  skill vs naive (1 - RMSE_lstm/RMSE_naive, USD): ${f(skill, 4)} ${skill > 0 ? '(LSTM beats naive)' : '(naive wins)'}`);
+    const skillDrift = r.test.skill_vs_drift;
+    lines.push(`  skill vs drift (1 - RMSE_lstm/RMSE_drift, USD): ${f(skillDrift, 4)} ${skillDrift > 0 ? '(LSTM beats drift)' : '(drift wins)'}`);
   }
   if (r.model.saved) lines.push(`Saved     ${r.model.saved}`);
   return lines.join('\n');

@@ -4,8 +4,11 @@
  * network's scaled units and in the original units (e.g. US dollars).
  *
  * The naive model is p_hat_t = p_{t-1}. In scaled-difference units that is
- * "no change", scale(0); in levels it is the previous observed level. Level
- * metrics cover the samples whose previous level is known (t >= 1).
+ * "no change", scale(0); in levels it is the previous observed level. The
+ * drift model (random walk with drift) adds the mean change observed so far,
+ * p_hat_{t+j} = p_{t-1} + (j + 1) b with b = (p_{t-1} - p_0) / (t - 1) (0 for
+ * t = 1): only the past of each forecast origin is used. Level metrics cover
+ * the samples whose previous level is known (t >= 1).
  */
 import type { Sequential } from '../model/sequential.js';
 import { mae, rmse } from './metrics.js';
@@ -26,10 +29,13 @@ export interface ForecastEvaluation {
   levelSamples: number;
   model: ForecastScores;
   naive: ForecastScores;
+  drift: ForecastScores;
   /** 1 - RMSE_model / RMSE_naive in level units: > 0 means the model beats naive. */
   skillVsNaive: number;
+  /** 1 - RMSE_model / RMSE_drift in level units. */
+  skillVsDrift: number;
   /** Predictions in both unit systems (horizon per sample), for plots and reports. */
-  predictions: { scaled: Float32Array; levels: Float64Array; naiveLevels: Float64Array; targetIndex: Int32Array };
+  predictions: { scaled: Float32Array; levels: Float64Array; naiveLevels: Float64Array; driftLevels: Float64Array; targetIndex: Int32Array };
 }
 
 export interface EvaluateForecastOptions {
@@ -67,16 +73,28 @@ export async function evaluateForecast(
   const actualLevels: number[] = [];
   const modelLevels: number[] = [];
   const naiveLevels: number[] = [];
+  const driftLevels: number[] = [];
   const naiveAll = new Float64Array(n * h).fill(NaN);
+  const driftAll = new Float64Array(n * h).fill(NaN);
+  const driftScaled = new Float64Array(n * h);
   for (let i = 0; i < n; i++) {
     const t = targetIndex[i]!;
+    const b = t >= 2 ? (levels[t - 1]! - levels[0]!) / (t - 1) : 0;
+    for (let j = 0; j < h; j++) {
+      // The drift forecast in the network's units: the flow b (or the drifted level).
+      driftScaled[i * h + j] = pipeline.difference
+        ? pipeline.scaler.transform([b])[0]!
+        : t >= 1 ? pipeline.scaler.transform([levels[t - 1]! + (j + 1) * b])[0]! : naiveScaled[i * h + j]!;
+    }
     if (t < 1) continue;
     for (let j = 0; j < h; j++) {
       // Every horizon step of the naive forecast is the last observed level.
       naiveAll[i * h + j] = levels[t - 1]!;
+      driftAll[i * h + j] = levels[t - 1]! + (j + 1) * b;
       actualLevels.push(levels[t + j]!);
       modelLevels.push(levelsPred[i * h + j]!);
       naiveLevels.push(levels[t - 1]!);
+      driftLevels.push(driftAll[i * h + j]!);
     }
   }
   const scores = (scaled: ArrayLike<number>, lv: number[]): ForecastScores => ({
@@ -87,12 +105,15 @@ export async function evaluateForecast(
   });
   const model_ = scores(pred.data, modelLevels);
   const naive = scores(naiveScaled, naiveLevels);
+  const drift = scores(driftScaled, driftLevels);
   return {
     samples: n,
     levelSamples: actualLevels.length,
     model: model_,
     naive,
+    drift,
     skillVsNaive: 1 - model_.rmseLevel / naive.rmseLevel,
-    predictions: { scaled: pred.data, levels: levelsPred, naiveLevels: naiveAll, targetIndex },
+    skillVsDrift: 1 - model_.rmseLevel / drift.rmseLevel,
+    predictions: { scaled: pred.data, levels: levelsPred, naiveLevels: naiveAll, driftLevels: driftAll, targetIndex },
   };
 }
