@@ -9,7 +9,17 @@
 export * from './data/index.js';
 export { ForecastPipeline, type ForecastPipelineConfig, type ForecastPipelineJSON, type ForecastWindows } from './forecast/pipeline.js';
 export { evaluateForecast, type ForecastEvaluation, type ForecastScores, type EvaluateForecastOptions } from './forecast/evaluate.js';
-export { rmse, mae } from './forecast/metrics.js';
+export { rmse, mae, mape, smape, mase, directionalAccuracy } from './forecast/metrics.js';
+export {
+  naive,
+  seasonalNaive,
+  drift,
+  historicalMean,
+  movingAverage,
+  type Baseline,
+  type FittedBaseline,
+  type BaselineForecast,
+} from './baselines/simple.js';
 export { forecastRecursive } from './forecast/recursive.js';
 export {
   sequential,

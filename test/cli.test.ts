@@ -59,7 +59,7 @@ t.test('demo prints a results table by default', async (t) => {
   t.match(r.stdout, /Train\s+2017-01-01 < t <= 2017-01-02: 958 rows/);
   t.match(r.stdout, /LSTM\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
   t.match(r.stdout, /naive \(p_t = p_t-1\)/);
-  t.match(r.stdout, /drift \(\+ mean change\)\s+[\d.]+/);
+  t.match(r.stdout, /drift \(mean change\)\s+[\d.]+/);
   t.match(r.stdout, /skill vs drift/);
   t.equal(r.stderr, '', 'quiet: nothing on stderr');
 });

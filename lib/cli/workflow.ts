@@ -184,7 +184,7 @@ export function formatReport(r: WorkflowReport): string {
       `  ${name.padEnd(20)}${f(s.rmse, 5).padStart(11)}${f(s.mae, 5).padStart(13)}${f(s.rmse_usd, 3).padStart(12)}${f(s.mae_usd, 3).padStart(11)}`;
     lines.push(row('LSTM', r.test.lstm));
     lines.push(row('naive (p_t = p_t-1)', r.test.naive));
-    lines.push(row('drift (+ mean change)', r.test.drift));
+    lines.push(row('drift (mean change)', r.test.drift));
     const skill = r.test.skill_vs_naive;
     lines.push(`  skill vs naive (1 - RMSE_lstm/RMSE_naive, USD): ${f(skill, 4)} ${skill > 0 ? '(LSTM beats naive)' : '(naive wins)'}`);
     const skillDrift = r.test.skill_vs_drift;
