@@ -104,3 +104,5 @@ export {
 } from './errors.js';
 
 export { kernelIsa, threads, setThreads } from './runtime.js';
+export { adf, kpss, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
+export { acf, pacf } from './stats/correlogram.js';
