@@ -128,6 +128,29 @@ t.test('train, evaluate, predict round trip', async (t) => {
   t.match(np.stderr, /exported with --pipeline/);
 });
 
+t.test('baseline and adf commands', async (t) => {
+  // Oracles: the library functions on the same closes, and the naive forecast scored by hand.
+  const { adf, kpss } = await import('../lib/stats/unit-root.js');
+  const closes = Series.fromTable(parseCsv(readFileSync(fixture)), { time: 'Timestamp', timeUnit: 's', values: ['Close'] }).values('Close');
+  const a = await flowcast(['adf', '--data', fixture, '--json']);
+  t.equal(a.code, 0, a.stderr);
+  const r = JSON.parse(a.stdout);
+  t.equal(r.adf.constant.statistic, adf(closes, { regression: 'c' }).statistic);
+  t.equal(r.kpss.trend.statistic, kpss(closes, { regression: 'ct' }).statistic);
+  const text = await flowcast(['adf', '--data', fixture, '--difference']);
+  t.match(text.stdout, /first differences[\s\S]*ADF \(constant\): statistic -?[\d.]+, p-value [\d.]+/);
+  const b = await flowcast(['baseline', '--data', fixture, '--period', '60', '--holdout', '30', '--json']);
+  t.equal(b.code, 0, b.stderr);
+  const table = JSON.parse(b.stdout);
+  t.same(table.baselines.map((row: { method: string }) => row.method), ['naive', 'seasonal naive (m=60)', 'drift', 'mean', 'moving average (k=60)']);
+  const last = closes[closes.length - 31]!;
+  const held = Array.from(closes.subarray(closes.length - 30));
+  const naiveRmse = Math.sqrt(held.reduce((s, v) => s + (v - last) ** 2, 0) / 30);
+  t.ok(Math.abs(table.baselines[0].rmse - naiveRmse) < 1e-9, `naive RMSE ${table.baselines[0].rmse}`);
+  const bad = await flowcast(['baseline', '--data', fixture, '--holdout', '100000']);
+  t.match(bad.stderr, /--holdout/);
+});
+
 t.test('bad CLI input: clear messages, exit code 1', async (t) => {
   const unknown = await flowcast(['frobnicate']);
   t.equal(unknown.code, 1);
@@ -148,7 +171,7 @@ t.test('bad CLI input: clear messages, exit code 1', async (t) => {
   t.match(badModel.stderr, /Cannot load model file/);
   const noOnnx = await flowcast(['export', '--model', fixture]);
   t.match(noOnnx.stderr, /Expected an output path for --onnx/);
-  for (const cmd of ['demo', 'train', 'predict', 'evaluate', 'export']) {
+  for (const cmd of ['demo', 'train', 'predict', 'evaluate', 'export', 'baseline', 'adf']) {
     const h = await flowcast([cmd, '--help']);
     t.equal(h.code, 0);
     t.match(h.stdout, new RegExp(`Usage: flowcast ${cmd}`), `${cmd} --help`);

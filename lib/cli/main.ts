@@ -16,6 +16,7 @@ import { packageRoot } from '../native.js';
 import { oneOf } from '../validate.js';
 import { parseIntOption, parseNumberOption, parseRange, parseSeedOption, readLevels, writeForecasts } from './args.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
+import { ADF_HELP, BASELINE_HELP, adfCommand, baselineCommand } from './stats-commands.js';
 import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
 
 export const BOOK_DATA = join(packageRoot, 'data', 'btcusd_bitfinex_1min_2017H1.csv.gz');
@@ -29,6 +30,8 @@ Commands:
   predict    one-step forecasts in the data's units from a saved model
   evaluate   score a saved model against the naive forecast
   export     write a saved model as ONNX for onnxruntime
+  baseline   score the simple baselines (naive, seasonal naive, drift, ...) on a series
+  adf        stationarity tests (ADF, KPSS) on a series
 
 Run 'flowcast <command> --help' for its options.`,
   demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
@@ -87,6 +90,8 @@ Options:
 RMSE and MAE of the model and of the naive and drift forecasts on the same
 targets, in scaled units and in the data's units.`,
   export: EXPORT_HELP,
+  baseline: BASELINE_HELP,
+  adf: ADF_HELP,
 };
 
 function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
@@ -260,7 +265,15 @@ function report(r: Awaited<ReturnType<typeof runWorkflow>>, json: boolean): void
   else console.log(formatReport(r));
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = { demo, train, predict, evaluate, export: exportCommand };
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  demo,
+  train,
+  predict,
+  evaluate,
+  export: exportCommand,
+  baseline: baselineCommand,
+  adf: adfCommand,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

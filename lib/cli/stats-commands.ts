@@ -1,0 +1,112 @@
+/** CLI commands for baselines and stationarity: `flowcast baseline` and `flowcast adf`. */
+import { parseArgs } from 'node:util';
+import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
+import { Series } from '../data/series.js';
+import { InvalidArgumentError } from '../errors.js';
+import { mae, mape, mase, rmse } from '../forecast/metrics.js';
+import { adf, kpss } from '../stats/unit-root.js';
+import { oneOf } from '../validate.js';
+import { parseIntOption, readTable } from './args.js';
+
+const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC file
+  --column NAME       value column (default Close)
+  --time NAME         time column (default Timestamp; epoch numbers or ISO dates)
+  --time-unit s|ms    unit of a numeric time column (default s)`;
+
+export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--json]
+
+Fits every simple baseline (naive, seasonal naive, drift, mean, moving
+average) on all but the last H values and scores their H-step forecasts on
+those H values: RMSE, MAE, MAPE and MASE (scaled by the in-sample naive
+error). The formulas and intervals are R forecast's (naive, snaive, rwf, meanf).
+ARIMA and exponential smoothing join this table when they land.
+
+Options:
+${SERIES_OPTIONS}
+  --period M          season length for the seasonal naive (default 12)
+  --holdout H         values held out for scoring (default 2 x period)
+  --json              print the table as JSON`;
+
+export const ADF_HELP = `Usage: flowcast adf --data FILE [--column NAME] [--difference] [--json]
+
+Stationarity tests on a series (statsmodels' formulas): the Augmented
+Dickey-Fuller test (null: a unit root; lag order by AIC) with a constant and
+with a constant and trend, and the KPSS test (null: stationarity) around a
+level and around a trend.
+
+Options:
+${SERIES_OPTIONS}
+  --difference        test the first differences instead of the levels
+  --json              print the results as JSON`;
+
+async function readValues(values: { data?: string; column?: string; time?: string; 'time-unit'?: string }): Promise<Float64Array> {
+  if (!values.data) throw new InvalidArgumentError('--data', 'Expected a file for --data but received nothing');
+  const table = await readTable(values.data);
+  const column = values.column ?? 'Close';
+  const series = Series.fromTable(table, {
+    time: values.time ?? 'Timestamp',
+    timeUnit: oneOf('--time-unit', values['time-unit'] ?? 's', ['s', 'ms'] as const),
+    values: [column],
+  });
+  return Float64Array.from(series.values(column));
+}
+
+const seriesArgs = {
+  data: { type: 'string' },
+  column: { type: 'string' },
+  time: { type: 'string' },
+  'time-unit': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+export async function baselineCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' } } });
+  if (values.help) return void console.log(BASELINE_HELP);
+  const y = await readValues(values);
+  const period = parseIntOption('--period', values.period, 12);
+  const holdout = parseIntOption('--holdout', values.holdout, 2 * period);
+  if (y.length <= holdout + period + 1) {
+    throw new InvalidArgumentError(
+      '--holdout',
+      `Expected --holdout below ${y.length - period - 1} (${y.length} values, period ${period}) but received ${holdout}`,
+    );
+  }
+  const train = y.subarray(0, y.length - holdout);
+  const test = y.subarray(y.length - holdout);
+  const baselines: Baseline[] = [naive(), seasonalNaive(period), drift(), historicalMean(), movingAverage(period)];
+  const rows = baselines.map((b) => {
+    const f = b.fit(train).forecast(holdout).mean;
+    return { method: b.name, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) };
+  });
+  if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, baselines: rows }, null, 2));
+  console.log(`${y.length} values: fitted on the first ${train.length}, scored on the last ${holdout} (${holdout}-step forecasts)`);
+  console.log('  method                          RMSE          MAE       MAPE %     MASE');
+  for (const r of rows) {
+    console.log(`  ${r.method.padEnd(26)}${r.rmse.toPrecision(6).padStart(12)}${r.mae.toPrecision(6).padStart(13)}${r.mape.toFixed(3).padStart(11)}${r.mase.toFixed(3).padStart(9)}`);
+  }
+}
+
+export async function adfCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, difference: { type: 'boolean' } } });
+  if (values.help) return void console.log(ADF_HELP);
+  let y = await readValues(values);
+  if (values.difference) y = y.subarray(1).map((v, i) => v - y[i]!);
+  const result = {
+    values: y.length,
+    differenced: Boolean(values.difference),
+    adf: { constant: adf(y, { regression: 'c' }), trend: adf(y, { regression: 'ct' }) },
+    kpss: { level: kpss(y, { regression: 'c' }), trend: kpss(y, { regression: 'ct' }) },
+  };
+  if (values.json) return void console.log(JSON.stringify(result, null, 2));
+  console.log(`${y.length} values${values.difference ? ' (first differences)' : ''}`);
+  for (const [name, r] of [['constant', result.adf.constant], ['constant + trend', result.adf.trend]] as const) {
+    const verdict = r.pValue < 0.05 ? 'reject a unit root at 5%' : 'cannot reject a unit root at 5%';
+    console.log(`  ADF (${name}): statistic ${r.statistic.toFixed(4)}, p-value ${r.pValue.toFixed(4)}, lag ${r.usedLag}, 5% critical ${r.criticalValues['5%'].toFixed(3)}: ${verdict}`);
+  }
+  for (const [name, r] of [['level', result.kpss.level], ['trend', result.kpss.trend]] as const) {
+    const bound = r.pValue <= 0.01 ? '<= ' : r.pValue >= 0.1 ? '>= ' : '';
+    const verdict = r.pValue < 0.05 ? `reject ${name} stationarity at 5%` : `cannot reject ${name} stationarity at 5%`;
+    console.log(`  KPSS (${name}): statistic ${r.statistic.toFixed(4)}, p-value ${bound}${r.pValue.toFixed(3)}, lags ${r.lags}: ${verdict}`);
+  }
+}
