@@ -31,6 +31,12 @@ export interface FittedBaseline {
   readonly residuals: Float64Array;
   /** h = 1..: point forecasts and intervals. */
   forecast(h: number, options?: { level?: number[] }): BaselineForecast;
+  /**
+   * The same fitted parameters (drift, variance, mean) applied to a longer
+   * history: forecasts start after y's last value. For backtests that do
+   * not re-estimate at every origin (R: forecast(y, model = fit)).
+   */
+  update(y: ArrayLike<number>): FittedBaseline;
 }
 
 export interface Baseline {
@@ -83,29 +89,38 @@ function lagWalk(name: string, lag: number, withDrift: boolean): Baseline {
         sse += residuals[t]! ** 2;
       }
       const mse = sse / (n - lag - (b !== 0 ? 1 : 0));
-      const future = y.subarray(n - lag);
-      return {
-        name,
-        fitted,
-        residuals,
-        forecast(hArg, options) {
-          const { h, level } = checkForecastArgs(hArg, options);
-          const mean = new Float64Array(h);
-          const se = new Float64Array(h);
-          for (let j = 1; j <= h; j++) {
-            const steps = Math.ceil(j / lag);
-            mean[j - 1] = future[(j - 1) % lag]! + steps * b;
-            se[j - 1] = Math.sqrt(mse * steps + (steps * bSe) ** 2);
-          }
-          const z = level.map((l) => qnorm(0.5 + l / 200));
-          return {
-            mean,
-            level: [...level],
-            lower: z.map((q) => mean.map((m, j) => m - q * se[j]!)),
-            upper: z.map((q) => mean.map((m, j) => m + q * se[j]!)),
-          };
-        },
+      const make = (history: Float64Array, fits: Float64Array, resid: Float64Array): FittedBaseline => {
+        const future = history.subarray(history.length - lag);
+        return {
+          name,
+          fitted: fits,
+          residuals: resid,
+          forecast(hArg, options) {
+            const { h, level } = checkForecastArgs(hArg, options);
+            const mean = new Float64Array(h);
+            const se = new Float64Array(h);
+            for (let j = 1; j <= h; j++) {
+              const steps = Math.ceil(j / lag);
+              mean[j - 1] = future[(j - 1) % lag]! + steps * b;
+              se[j - 1] = Math.sqrt(mse * steps + (steps * bSe) ** 2);
+            }
+            const z = level.map((l) => qnorm(0.5 + l / 200));
+            return {
+              mean,
+              level: [...level],
+              lower: z.map((q) => mean.map((m, j) => m - q * se[j]!)),
+              upper: z.map((q) => mean.map((m, j) => m + q * se[j]!)),
+            };
+          },
+          update(next) {
+            const h2 = checkSeries(next, lag, name);
+            const f2 = new Float64Array(h2.length).fill(NaN);
+            for (let t = lag; t < h2.length; t++) f2[t] = h2[t - lag]! + b;
+            return make(h2, f2, h2.map((v, t) => v - f2[t]!));
+          },
+        };
       };
+      return make(y, fitted, residuals);
     },
   };
 }
@@ -134,17 +149,21 @@ export function historicalMean(): Baseline {
       const n = y.length;
       const mu = y.reduce((s, v) => s + v, 0) / n;
       const sd = Math.sqrt(y.reduce((s, v) => s + (v - mu) ** 2, 0) / (n - 1));
-      return {
+      const make = (len: number): FittedBaseline => ({
         name: 'mean',
-        fitted: new Float64Array(n).fill(mu),
-        residuals: y.map((v) => v - mu),
+        fitted: new Float64Array(len).fill(mu),
+        residuals: len === n ? y.map((v) => v - mu) : new Float64Array(len).fill(NaN),
         forecast(hArg, options) {
           const { h, level } = checkForecastArgs(hArg, options);
           const mean = new Float64Array(h).fill(mu);
           const w = level.map((l) => -qt(0.5 - l / 200, n - 1) * sd * Math.sqrt(1 + 1 / n));
           return { mean, level: [...level], lower: w.map((x) => mean.map((m) => m - x)), upper: w.map((x) => mean.map((m) => m + x)) };
         },
-      };
+        update(next) {
+          return make(checkSeries(next, 1, 'mean').length);
+        },
+      });
+      return make(n);
     },
   };
 }
@@ -164,16 +183,22 @@ export function movingAverage(window: number): Baseline {
         sum += y[t]!;
         if (t >= k) sum -= y[t - k]!;
       }
-      const last = y.subarray(n - k).reduce((s, v) => s + v, 0) / k;
-      return {
-        name: `moving average (k=${k})`,
-        fitted,
-        residuals: y.map((v, t) => v - fitted[t]!),
-        forecast(hArg, options) {
-          const { h } = checkForecastArgs(hArg, options);
-          return { mean: new Float64Array(h).fill(last), level: [], lower: [], upper: [] };
-        },
+      const make = (history: Float64Array): FittedBaseline => {
+        const last = history.subarray(history.length - k).reduce((s, v) => s + v, 0) / k;
+        return {
+          name: `moving average (k=${k})`,
+          fitted: history === y ? fitted : new Float64Array(history.length).fill(NaN),
+          residuals: history === y ? y.map((v, t) => v - fitted[t]!) : new Float64Array(history.length).fill(NaN),
+          forecast(hArg, options) {
+            const { h } = checkForecastArgs(hArg, options);
+            return { mean: new Float64Array(h).fill(last), level: [], lower: [], upper: [] };
+          },
+          update(next) {
+            return make(checkSeries(next, k, `a moving average of ${k}`));
+          },
+        };
       };
+      return make(y);
     },
   };
 }
