@@ -1,22 +1,26 @@
-// A stack of LSTM layers followed by Dense layers, with forward, BPTT and the
-// MSE loss over one contiguous parameter buffer (and one gradient buffer of
-// the same layout). Templated on the element type: float for training,
-// double for the finite-difference oracle; both use a KernelTable<T>.
+// A stack of recurrent layers (LSTM, GRU, simple RNN) followed by Dense
+// layers, with Dropout anywhere between, with forward, BPTT and the loss
+// (MSE, MAE or Huber) over one contiguous parameter buffer (and one gradient
+// buffer of the same layout). Templated on the element type: float for
+// training, double for the finite-difference oracle; both use a KernelTable<T>.
 //
 // Internally every activation is time-major, so each time step is one
-// contiguous (B, .) block:
+// contiguous (B, .) block. For a recurrent layer with G = blocks * H gate rows
+// (LSTM 4: i, f, g, o; GRU 3: r, z, n; RNN 1):
 //   x_tm   (T, B, F)       the batch, transposed from the user's (B, T, F)
-//   gates  (T, B, 4H)      z = (b_ih + b_hh) + x W_ih^T + h_{t-1} W_hh^T, computed
-//                          step by step per block of rows, activated in place (i, f, g, o)
-//   hs, cs (T+1, B, H)     slot 0 is the initial state, slot t+1 is after step t,
+//   gates  (T, B, G)       LSTM/RNN: z = (b_ih + b_hh) + x W_ih^T + h_{t-1} W_hh^T;
+//                          GRU: Zx = b_ih + x W_ih^T (and zh: Zh = b_hh + h_{t-1} W_hh^T);
+//                          computed step by step per block of rows, activated in place
+//   hs     (T+1, B, H)     slot 0 is the initial state, slot t+1 is after step t,
 //                          so hs[0..T) is "h_prev" and hs[1..T] the output, both
 //                          contiguous: the weight gradients are whole-sequence GEMMs
-//   tanh_c (T, B, H)
-// Forward per layer:  h_t = o_t * tanh(c_t),  c_t = f_t * c_{t-1} + i_t * g_t.
-// BPTT per layer, t = T-1 .. 0 (see kernels.h for the pointwise part):
-//   dz_t = cell_backward(dh_t + dz_{t+1} W_hh, dc)
-//   dW_ih += dZ^T X,  dW_hh += dZ^T H_prev,  db_ih = db_hh += sum_rows dZ,
-//   dX_t = dz_t W_ih  (the layer below's dh, per step with the recurrence).
+//   cs, tanh_c             LSTM only: the cell state (T+1, B, H) and tanh(c) (T, B, H)
+// LSTM per step: c_t = f_t * c_{t-1} + i_t * g_t, h_t = o_t * tanh(c_t).
+// BPTT per layer, t = T-1 .. 0 (pointwise parts: kernels.h, reference.h):
+//   dZ_t = cell_backward(dh_t + dZh_{t+1} W_hh, ...)
+//   dW_ih += dZx^T X,  dW_hh += dZh^T H_prev,  db_ih += sum_rows dZx, db_hh += sum_rows dZh
+//   (dZx = dZh = dZ except in the GRU), dX_t = dZx_t W_ih (the layer below's dh,
+//   per step with the recurrence).
 // Stateful layers start from their saved (h, c) rows instead of zeros; the
 // gradient is truncated at the batch boundary (Keras semantics).
 #ifndef FLOWCAST_CORE_NETWORK_H
