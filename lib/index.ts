@@ -104,6 +104,6 @@ export {
 } from './errors.js';
 
 export { kernelIsa, threads, setThreads } from './runtime.js';
-export { adf, kpss, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
+export { adf, kpss, ndiffs, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
 export { acf, pacf } from './stats/correlogram.js';
 export { backtest, lstmBacktest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';

@@ -75,3 +75,19 @@ t.test(`ACF and PACF == statsmodels ${fixture.statsmodels}`, async (t) => {
   t.throws(() => acf([1, 2, 3], 5), { name: 'InvalidArgumentError', message: /nlags/ });
   t.throws(() => pacf([3, 3, 3, 3]), { name: 'InvalidArgumentError', message: /non-constant/ });
 });
+
+t.test('ndiffs == R forecast ndiffs (KPSS)', async (t) => {
+  const { ndiffs } = await import('../lib/stats/unit-root.js');
+  const r = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'r', 'ndiffs.json'), 'utf8')) as {
+    forecast: string;
+    ndiffs: Record<string, { level: number; trend: number }>;
+  };
+  const ys: Record<string, number[]> = Object.fromEntries(Object.entries(fixture.series).map(([n, s]) => [n, s.y]));
+  ys.logairpassengers = ys.airpassengers!.map(Math.log);
+  for (const [name, d] of Object.entries(r.ndiffs)) {
+    t.equal(ndiffs(ys[name]!), d.level, `${name}: ${d.level} (level), R forecast ${r.forecast}`);
+    t.equal(ndiffs(ys[name]!, { type: 'trend' }), d.trend, `${name}: ${d.trend} (trend)`);
+  }
+  t.equal(ndiffs([4, 4, 4, 4]), 0, 'a constant series needs none');
+  t.throws(() => ndiffs([1, 2, 3], { alpha: 0.5 }), { name: 'InvalidArgumentError', message: /options.alpha/ });
+});

@@ -259,3 +259,34 @@ export function kpss(y: ArrayLike<number>, options: { regression?: 'c' | 'ct'; l
   }
   return { statistic, pValue, lags, criticalValues: { '10%': crit[0]!, '5%': crit[1]!, '2.5%': crit[2]!, '1%': crit[3]! } };
 }
+
+/**
+ * How many first differences make the series stationary, as R forecast's
+ * ndiffs (test 'kpss'): difference while KPSS (lags trunc(3 sqrt(n) / 13),
+ * level or trend stationarity) rejects at `alpha`, at most `maxD` times; a
+ * constant series needs none.
+ * @example ndiffs(prices) // 1 for a random walk
+ */
+export function ndiffs(y: ArrayLike<number>, options: { alpha?: number; type?: 'level' | 'trend'; maxD?: number } = {}): number {
+  plainObject('options', options);
+  const alpha = optional(options.alpha, 0.05, (v) => {
+    if (!(typeof v === 'number' && v >= 0.01 && v <= 0.1)) throw invalid('options.alpha', 'number in [0.01, 0.1] (the KPSS table)', v);
+    return v;
+  });
+  const type = optional(options.type, 'level' as 'level' | 'trend', (v) => oneOf('options.type', v, ['level', 'trend'] as const));
+  const maxD = optional(options.maxD, 2, (v) => nonNegativeInteger('options.maxD', v));
+  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
+  allFinite('y', y);
+  let x = Float64Array.from(y);
+  const constant = (v: Float64Array) => v.every((e) => e === v[0]);
+  const rejects = (v: Float64Array) =>
+    kpss(v, { regression: type === 'level' ? 'c' : 'ct', lags: Math.trunc((3 * Math.sqrt(v.length)) / 13) }).pValue < alpha;
+  let d = 0;
+  if (x.length < 3 || constant(x)) return 0;
+  while (d < maxD && rejects(x)) {
+    d++;
+    x = x.subarray(1).map((v, i) => v - x[i]!);
+    if (x.length < 3 || constant(x)) return d;
+  }
+  return d;
+}
