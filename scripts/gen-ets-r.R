@@ -1,0 +1,23 @@
+# Conformance fixture for lib/baselines/ets.ts: R forecast's ets() for each
+# additive-error form on AirPassengers and co2 (last 240 months), m = 12.
+#   Rscript scripts/gen-ets-r.R
+suppressMessages(library(forecast))
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+shared <- file.path(here, "..", "..", "shared", "data")
+read <- function(file, col) read.csv(file.path(shared, file))[[col]]
+series <- list(airpassengers = read("airpassengers_monthly.csv", "passengers"), co2 = tail(read("co2_mauna_loa_monthly.csv", "CO2"), 240))
+forms <- list(ANN = c("ANN", FALSE), AAN = c("AAN", FALSE), AAdN = c("AAN", TRUE), ANA = c("ANA", FALSE), AAA = c("AAA", FALSE), AAdA = c("AAA", TRUE))
+out <- list(generator = "scripts/gen-ets-r.R", forecast = as.character(packageVersion("forecast")), series = list())
+for (name in names(series)) {
+  y <- ts(series[[name]], frequency = 12)
+  res <- list(y = as.numeric(y), m = 12, models = list())
+  for (f in names(forms)) {
+    fit <- ets(y, model = forms[[f]][1], damped = as.logical(forms[[f]][2]))
+    fc <- forecast(fit, h = 24, level = c(80, 95))
+    res$models[[f]] <- list(par = as.list(fit$par), loglik = fit$loglik, aicc = fit$aicc, sigma2 = fit$sigma2,
+                            mean = as.numeric(fc$mean), lower80 = as.numeric(fc$lower[, 1]), upper95 = as.numeric(fc$upper[, 2]))
+  }
+  out$series[[name]] <- res
+}
+writeLines(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE), file.path(here, "..", "test", "fixtures", "r", "ets.json"))
+cat("wrote ets.json\n")
