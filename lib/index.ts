@@ -107,4 +107,4 @@ export { kernelIsa, threads, setThreads } from './runtime.js';
 export { adf, kpss, ndiffs, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
 export { acf, pacf } from './stats/correlogram.js';
 export { backtest, lstmBacktest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';
-export { ets, type EtsFit, type EtsModel, type EtsTrend, type EtsSeason } from './baselines/ets.js';
+export { ets, etsBaseline, type EtsFit, type EtsModel, type EtsTrend, type EtsSeason } from './baselines/ets.js';

@@ -7,6 +7,7 @@
 import t from 'tap';
 import { backtest, lstmBacktest } from '../lib/forecast/backtest.js';
 import { drift, historicalMean, naive } from '../lib/baselines/simple.js';
+import { ets, etsBaseline } from '../lib/baselines/ets.js';
 import { ForecastPipeline } from '../lib/forecast/pipeline.js';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
@@ -35,6 +36,18 @@ t.test('naive and drift backtests, refit policies', async (t) => {
   t.ok(Math.abs(every5.forecasts[7]! - mean(55)) < 1e-9, 'refit every 5 origins: origin 57 uses the fit at origin 55');
   t.throws(() => backtest(naive(), y, { initial: 79, horizon: 3 }), { name: 'InvalidArgumentError', message: /options.initial \+ options.horizon <= 80/ });
   t.throws(() => backtest(naive(), y, { initial: 10, horizon: 1, refit: 0 }), { name: 'InvalidArgumentError', message: /options.refit/ });
+});
+
+t.test('ETS backtest: refit never applies the first fit to the longer history', async (t) => {
+  // Oracle: fit once on y[0..50), then update() with the history at each origin.
+  const never = backtest(etsBaseline({ model: 'AAN' }), y, { initial: 50, horizon: 2, step: 10, refit: 'never' });
+  const first = ets(y.slice(0, 50), { model: 'AAN' });
+  for (const [i, o] of Array.from(never.origins).entries()) {
+    const expected = first.update(y.slice(0, o)).forecast(2).mean;
+    t.same(Array.from(never.forecasts.subarray(i * 2, i * 2 + 2)), Array.from(expected), `origin ${o}`);
+  }
+  const always = backtest(etsBaseline({ model: 'AAN' }), y, { initial: 50, horizon: 2, step: 10 });
+  t.same(Array.from(always.forecasts.subarray(2, 4)), Array.from(ets(y.slice(0, 60), { model: 'AAN' }).forecast(2).mean), 'refit always re-estimates at origin 60');
 });
 
 t.test('LSTM backtest carries state forward and recurses from a saved state', async (t) => {

@@ -20,13 +20,13 @@ import { InvalidArgumentError } from '../errors.js';
 import { allFinite, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm } from './distributions.js';
 import { nelderMead } from './nelder-mead.js';
-import type { BaselineForecast } from './simple.js';
+import type { Baseline, FittedBaseline } from './simple.js';
 
 export type EtsTrend = 'N' | 'A' | 'Ad';
 export type EtsSeason = 'N' | 'A';
 export type EtsModel = 'ANN' | 'AAN' | 'AAdN' | 'ANA' | 'AAA' | 'AAdA';
 
-export interface EtsFit {
+export interface EtsFit extends FittedBaseline {
   model: EtsModel;
   alpha: number;
   beta: number | null;
@@ -40,10 +40,18 @@ export interface EtsFit {
   aicc: number;
   bic: number;
   sigma2: number;
-  residuals: Float64Array;
-  fitted: Float64Array;
-  forecast(h: number, options?: { level?: number[] }): BaselineForecast;
+  /** update(y): the same parameters and initial states filtered through a longer history. */
+  update(y: ArrayLike<number>): EtsFit;
 }
+
+const ETS_NAMES: Record<EtsModel, string> = {
+  ANN: 'ETS(A,N,N)',
+  AAN: 'ETS(A,A,N)',
+  AAdN: 'ETS(A,Ad,N)',
+  ANA: 'ETS(A,N,A)',
+  AAA: 'ETS(A,A,A)',
+  AAdA: 'ETS(A,Ad,A)',
+};
 
 const LOWER = { alpha: 1e-4, beta: 1e-4, gamma: 1e-4, phi: 0.8 };
 const UPPER = { alpha: 0.9999, beta: 0.9999, gamma: 0.9999, phi: 0.98 };
@@ -260,14 +268,16 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
   };
   const best = nelderMead(objective, x0, { maxit: 2000 });
   const p = unpack(best.x);
-  const run = filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init);
+  const fit0 = filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init);
   const n = y.length;
-  const lik = n * Math.log(run.sse);
+  const lik = n * Math.log(fit0.sse);
   const k = best.x.length + 1;
   const aic = lik + 2 * k;
-  const sigma2 = run.sse / (n - k + 1);
+  const sigma2 = fit0.sse / (n - k + 1);
   const initialStates = Float64Array.from(season === 'A' ? [...p.init, -p.init.slice(trend === 'N' ? 1 : 2).reduce((a, v) => a + v, 0)] : p.init);
-  return {
+  // The fitted model on a history: the same parameters and initial states, filtered through it.
+  const make = (history: Float64Array, run: Run): EtsFit => ({
+    name: ETS_NAMES[model],
     model,
     alpha: p.alpha,
     beta: trend !== 'N' ? p.beta : null,
@@ -305,7 +315,20 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
       const z = level.map((l) => qnorm(0.5 + l / 200));
       return { mean, level: [...level], lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
     },
-  };
+    update(next) {
+      if (!(Array.isArray(next) || (ArrayBuffer.isView(next) && !(next instanceof DataView)))) throw invalid('y', 'array of numbers', next);
+      allFinite('y', next as ArrayLike<number>);
+      const h2 = Float64Array.from(next as ArrayLike<number>);
+      return make(h2, filter(h2, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init));
+    },
+  });
+  return make(y, fit0);
+}
+
+/** ETS as a Baseline (fit / forecast / update), for tables and backtests. */
+export function etsBaseline(options: { model?: EtsModel | 'auto'; period?: number } = {}): Baseline {
+  const label = `ETS ${options.model ?? 'auto'}`;
+  return { name: label, fit: (y) => ets(y, options) };
 }
 
 /**

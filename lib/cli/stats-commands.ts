@@ -1,5 +1,6 @@
 /** CLI commands for baselines and stationarity: `flowcast baseline` and `flowcast adf`. */
 import { parseArgs } from 'node:util';
+import { etsBaseline } from '../baselines/ets.js';
 import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
 import { Series } from '../data/series.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -16,10 +17,11 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
 export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
-average) on all but the last H values and scores their H-step forecasts on
-those H values: RMSE, MAE, MAPE and MASE (scaled by the in-sample naive
-error). The formulas and intervals are R forecast's (naive, snaive, rwf, meanf).
-ARIMA and exponential smoothing join this table when they land.
+average) and exponential smoothing (additive ETS, form chosen by AICc) on
+all but the last H values and scores their H-step forecasts on those H
+values: RMSE, MAE, MAPE and MASE (scaled by the in-sample naive error). The
+formulas are R forecast's (naive, snaive, rwf, meanf, ets). ARIMA joins this
+table when it lands.
 
 Options:
 ${SERIES_OPTIONS}
@@ -74,10 +76,11 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   }
   const train = y.subarray(0, y.length - holdout);
   const test = y.subarray(y.length - holdout);
-  const baselines: Baseline[] = [naive(), seasonalNaive(period), drift(), historicalMean(), movingAverage(period)];
+  const baselines: Baseline[] = [naive(), seasonalNaive(period), drift(), historicalMean(), movingAverage(period), etsBaseline({ period })];
   const rows = baselines.map((b) => {
-    const f = b.fit(train).forecast(holdout).mean;
-    return { method: b.name, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) };
+    const fitted = b.fit(train);
+    const f = fitted.forecast(holdout).mean;
+    return { method: fitted.name, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) };
   });
   if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, baselines: rows }, null, 2));
   console.log(`${y.length} values: fitted on the first ${train.length}, scored on the last ${holdout} (${holdout}-step forecasts)`);
