@@ -20,6 +20,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { allFinite, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm } from './distributions.js';
 import { nelderMead } from './nelder-mead.js';
+import { rootModuli } from '../stats/polyroot.js';
 import type { Baseline, FittedBaseline } from './simple.js';
 
 export type EtsTrend = 'N' | 'A' | 'Ad';
@@ -123,56 +124,6 @@ function initialState(y: Float64Array, trend: EtsTrend, season: EtsSeason, m: nu
   return [l0, b0, ...seas];
 }
 
-/** The largest |root| of c_0 + c_1 z + .. + c_n z^n (Durand-Kerner iteration, complex arithmetic). */
-function maxRootModulus(c: number[]): number {
-  const n = c.length - 1;
-  const lead = c[n]!;
-  const a = c.map((v) => v / lead); // monic
-  const re = new Float64Array(n);
-  const im = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    // Start on a circle, off the axes (0.4 + 0.9i)^k.
-    const r = Math.pow(Math.hypot(0.4, 0.9), k);
-    const th = k * Math.atan2(0.9, 0.4);
-    re[k] = r * Math.cos(th);
-    im[k] = r * Math.sin(th);
-  }
-  for (let iter = 0; iter < 500; iter++) {
-    let moved = 0;
-    for (let k = 0; k < n; k++) {
-      // p(z_k) by Horner.
-      let pr = 1;
-      let pi = 0;
-      for (let j = n - 1; j >= 0; j--) {
-        const nr = pr * re[k]! - pi * im[k]! + a[j]!;
-        pi = pr * im[k]! + pi * re[k]!;
-        pr = nr;
-      }
-      // prod_{j != k} (z_k - z_j)
-      let qr = 1;
-      let qi = 0;
-      for (let j = 0; j < n; j++) {
-        if (j === k) continue;
-        const dr = re[k]! - re[j]!;
-        const di = im[k]! - im[j]!;
-        const nr = qr * dr - qi * di;
-        qi = qr * di + qi * dr;
-        qr = nr;
-      }
-      const den = qr * qr + qi * qi;
-      const wr = (pr * qr + pi * qi) / den;
-      const wi = (pi * qr - pr * qi) / den;
-      re[k] = re[k]! - wr;
-      im[k] = im[k]! - wi;
-      moved = Math.max(moved, Math.hypot(wr, wi));
-    }
-    if (moved < 1e-14) break;
-  }
-  let max = 0;
-  for (let k = 0; k < n; k++) max = Math.max(max, Math.hypot(re[k]!, im[k]!));
-  return max;
-}
-
 /** R forecast's admissible(): the smoothing parameters give a forecastable model. */
 function admissible(alpha: number, beta: number | null, gamma: number | null, phiIn: number | null, m: number): boolean {
   const phi = phiIn ?? 1;
@@ -188,7 +139,7 @@ function admissible(alpha: number, beta: number | null, gamma: number | null, ph
   if (alpha < 1 - 1 / phi - (gamma * (1 - m + phi + phi * m)) / (2 * phi * m)) return false;
   if (b < -(1 - phi) * (gamma / m + alpha)) return false;
   const P = [phi * (1 - alpha - gamma), alpha + b - alpha * phi + gamma - 1, ...new Array<number>(m - 2).fill(alpha + b - alpha * phi), alpha + b - phi, 1];
-  return maxRootModulus(P) <= 1 + 1e-10;
+  return rootModuli(P).max <= 1 + 1e-10;
 }
 
 interface Run {

@@ -1,0 +1,227 @@
+/**
+ * ARIMA as a state-space model and its Kalman filter, the formulation of
+ * R's arima() (Gardner, Harvey and Phillips 1980; Durbin and Koopman 2001):
+ *
+ *   state  a_t = [ARMA part (r values); the last d undifferenced values]
+ *          r = max(p, q + 1), p and q of the expanded polynomials, d = deg Delta
+ *   a_{t+1} = T a_t + R e_t,   e_t ~ N(0, s2),   y_t = Z' a_t
+ *   T: ARMA block is the companion form (phi in column 0, ones on the
+ *      superdiagonal); row r is Z (the differencing), then a shift
+ *   R = (1, theta_1 .. theta_{r-1}, 0 .. 0),  Z = (1, 0 .. 0, Delta)
+ *   where (1 - B)^d (1 - B^m)^D = 1 - sum Delta_i B^i.
+ *
+ * The ARMA block starts at its stationary covariance Q0 (P = T P T' + R R');
+ * the differencing states are diffuse, variance kappa = 1e6, and steps
+ * whose innovation variance F_t >= 1e4 (dominated by kappa) are left out of
+ * the likelihood, so it equals the exact likelihood of the differenced series.
+ * Concentrated Gaussian log-likelihood of n_u used steps:
+ *   s2 = (1/n_u) sum v_t^2 / F_t,   -2 log L = n_u (log 2 pi s2 + 1) + sum log F_t.
+ * Matrices are rd x rd, column-major, symmetric.
+ */
+export const KAPPA = 1e6;
+
+export interface ArimaStateSpace {
+  phi: Float64Array;
+  /** theta padded with zeros to r - 1. */
+  theta: Float64Array;
+  delta: Float64Array;
+  r: number;
+  rd: number;
+  /** Filtered state and covariance after the last observation (start: zeros). */
+  a: Float64Array;
+  P: Float64Array;
+  /** Predicted covariance for the first observation. */
+  Pn: Float64Array;
+}
+
+/** Delta of (1 - B)^d (1 - B^m)^D, as 1 - sum Delta_i B^i (R's Delta). */
+export function differencingPolynomial(d: number, D: number, m: number): Float64Array {
+  let poly = [1];
+  const times = (f: number[]) => {
+    const out = new Array<number>(poly.length + f.length - 1).fill(0);
+    poly.forEach((a, i) => f.forEach((b, j) => (out[i + j] += a * b)));
+    poly = out;
+  };
+  for (let i = 0; i < d; i++) times([1, -1]);
+  for (let i = 0; i < D; i++) times([1, ...new Array<number>(m - 1).fill(0), -1]);
+  return Float64Array.from(poly.slice(1), (v) => -v);
+}
+
+/**
+ * Stationary covariance of the ARMA block: P = T P T' + R R', by doubling
+ * (P <- P + A P A', A <- A A, which sums T^j R R' T'^j for j < 2^k).
+ * Returns null when the AR part is not stationary (the sum does not settle).
+ */
+export function stationaryCovariance(phi: Float64Array, theta: Float64Array, r: number): Float64Array | null {
+  const p = phi.length;
+  const P = new Float64Array(r * r);
+  if (r === 1) {
+    const v = p > 0 ? 1 / (1 - phi[0]! * phi[0]!) : 1;
+    if (!(v > 0) || !Number.isFinite(v)) return null;
+    P[0] = v;
+    return P;
+  }
+  const Rv = new Float64Array(r);
+  Rv[0] = 1;
+  for (let i = 1; i < r; i++) Rv[i] = theta[i - 1] ?? 0;
+  for (let j = 0; j < r; j++) for (let i = 0; i < r; i++) P[i + r * j] = Rv[i]! * Rv[j]!;
+  let A = new Float64Array(r * r);
+  for (let i = 0; i < p; i++) A[i] = phi[i]!; // column 0
+  for (let i = 0; i + 1 < r; i++) A[i + r * (i + 1)] = 1;
+  const AP = new Float64Array(r * r);
+  const next = new Float64Array(r * r);
+  for (let iter = 0; iter < 64; iter++) {
+    // AP = A P; add = AP A'
+    AP.fill(0);
+    for (let j = 0; j < r; j++) for (let k = 0; k < r; k++) {
+      const pk = P[k + r * j]!;
+      if (pk === 0) continue;
+      for (let i = 0; i < r; i++) AP[i + r * j] = AP[i + r * j]! + A[i + r * k]! * pk;
+    }
+    let change = 0;
+    let size = 0;
+    for (let j = 0; j < r; j++) for (let i = 0; i < r; i++) {
+      let s = 0;
+      for (let k = 0; k < r; k++) s += AP[i + r * k]! * A[j + r * k]!;
+      P[i + r * j] = P[i + r * j]! + s;
+      change = Math.max(change, Math.abs(s));
+      size = Math.max(size, Math.abs(P[i + r * j]!));
+    }
+    if (!Number.isFinite(size)) return null;
+    if (change <= 1e-17 * size) return P;
+    next.fill(0);
+    for (let j = 0; j < r; j++) for (let k = 0; k < r; k++) {
+      const akj = A[k + r * j]!;
+      if (akj === 0) continue;
+      for (let i = 0; i < r; i++) next[i + r * j] = next[i + r * j]! + A[i + r * k]! * akj;
+    }
+    A = Float64Array.from(next);
+  }
+  return null;
+}
+
+/** The model for AR polynomial phi, MA polynomial theta and differencing delta; null if not stationary. */
+export function makeStateSpace(phi: Float64Array, theta: Float64Array, delta: Float64Array): ArimaStateSpace | null {
+  const p = phi.length;
+  const q = theta.length;
+  const r = Math.max(p, q + 1);
+  const d = delta.length;
+  const rd = r + d;
+  const Q0 = stationaryCovariance(phi, theta, r);
+  if (Q0 === null) return null;
+  const Pn = new Float64Array(rd * rd);
+  for (let j = 0; j < r; j++) for (let i = 0; i < r; i++) Pn[i + rd * j] = Q0[i + r * j]!;
+  for (let i = r; i < rd; i++) Pn[i + rd * i] = KAPPA;
+  const thetaPadded = new Float64Array(r - 1);
+  thetaPadded.set(theta.subarray(0, Math.min(q, r - 1)));
+  return { phi, theta: thetaPadded, delta, r, rd, a: new Float64Array(rd), P: new Float64Array(rd * rd), Pn };
+}
+
+/** out = T v (v: one state vector, stride 1). */
+function applyT(m: ArimaStateSpace, v: Float64Array, vOff: number, vStride: number, out: Float64Array, oOff: number, oStride: number): void {
+  const { phi, delta, r, rd } = m;
+  const p = phi.length;
+  const d = delta.length;
+  const v0 = v[vOff]!;
+  for (let i = 0; i < r; i++) {
+    let t = i < r - 1 ? v[vOff + (i + 1) * vStride]! : 0;
+    if (i < p) t += phi[i]! * v0;
+    out[oOff + i * oStride] = t;
+  }
+  if (d > 0) {
+    let t = v0;
+    for (let k = 0; k < d; k++) t += delta[k]! * v[vOff + (r + k) * vStride]!;
+    out[oOff + r * oStride] = t;
+    for (let i = r + 1; i < rd; i++) out[oOff + i * oStride] = v[vOff + (i - 1) * vStride]!;
+  }
+}
+
+/** Pnew = T P T' + R R'. */
+function predictCovariance(m: ArimaStateSpace, P: Float64Array, Pnew: Float64Array, work: Float64Array): void {
+  const { rd, theta } = m;
+  // work = T P, column by column; Pnew = (T work')' = work T', row by row of work.
+  for (let j = 0; j < rd; j++) applyT(m, P, rd * j, 1, work, rd * j, 1);
+  for (let i = 0; i < rd; i++) applyT(m, work, i, rd, Pnew, i, rd);
+  const q1 = theta.length + 1;
+  for (let j = 0; j < q1; j++) {
+    const vj = j === 0 ? 1 : theta[j - 1]!;
+    for (let i = 0; i < q1; i++) Pnew[i + rd * j] = Pnew[i + rd * j]! + (i === 0 ? 1 : theta[i - 1]!) * vj;
+  }
+}
+
+export interface FilterResult {
+  /** sum v_t^2 / F_t, sum log F_t and the count n_u over the steps in the likelihood. */
+  ssq: number;
+  sumlog: number;
+  used: number;
+  /** Standardized innovations v_t / sqrt(F_t) (R's arima residuals), when asked. */
+  residuals?: Float64Array;
+}
+
+/**
+ * Runs the filter over y from the model's start (state 0, covariance Pn),
+ * leaving the final filtered state in m.a and m.P (for forecasting).
+ */
+export function kalmanFilter(m: ArimaStateSpace, y: ArrayLike<number>, withResiduals: boolean): FilterResult {
+  const { r, rd, delta } = m;
+  const d = delta.length;
+  const a = m.a.fill(0);
+  const P = m.P;
+  const Pnew = Float64Array.from(m.Pn);
+  const anew = new Float64Array(rd);
+  const M = new Float64Array(rd);
+  const work = new Float64Array(rd * rd);
+  const residuals = withResiduals ? new Float64Array(y.length) : undefined;
+  let ssq = 0;
+  let sumlog = 0;
+  let used = 0;
+  for (let t = 0; t < y.length; t++) {
+    applyT(m, a, 0, 1, anew, 0, 1);
+    if (t > 0) predictCovariance(m, P, Pnew, work);
+    // v = y - Z'anew; M = Pnew Z; F = Z'M
+    let v = y[t]! - anew[0]!;
+    for (let k = 0; k < d; k++) v -= delta[k]! * anew[r + k]!;
+    for (let i = 0; i < rd; i++) {
+      let s = Pnew[i]!;
+      for (let k = 0; k < d; k++) s += Pnew[i + rd * (r + k)]! * delta[k]!;
+      M[i] = s;
+    }
+    let F = M[0]!;
+    for (let k = 0; k < d; k++) F += delta[k]! * M[r + k]!;
+    if (F < 1e4) {
+      used++;
+      ssq += (v * v) / F;
+      sumlog += Math.log(F);
+    }
+    if (residuals) residuals[t] = v / Math.sqrt(F);
+    for (let i = 0; i < rd; i++) a[i] = anew[i]! + (M[i]! * v) / F;
+    for (let j = 0; j < rd; j++) for (let i = 0; i < rd; i++) P[i + rd * j] = Pnew[i + rd * j]! - (M[i]! * M[j]!) / F;
+  }
+  return { ssq, sumlog, used, residuals };
+}
+
+/** h-step forecasts from the filtered state: means Z'a_{T+j} and variances Z'P_{T+j}Z (in units of s2). */
+export function kalmanForecast(m: ArimaStateSpace, h: number): { mean: Float64Array; variance: Float64Array } {
+  const { r, rd, delta } = m;
+  const d = delta.length;
+  let a = Float64Array.from(m.a);
+  let P = Float64Array.from(m.P);
+  const anew = new Float64Array(rd);
+  const Pnew = new Float64Array(rd * rd);
+  const work = new Float64Array(rd * rd);
+  const mean = new Float64Array(h);
+  const variance = new Float64Array(h);
+  const z = (i: number) => (i === 0 ? 1 : i >= r ? delta[i - r]! : 0);
+  for (let step = 0; step < h; step++) {
+    applyT(m, a, 0, 1, anew, 0, 1);
+    let f = 0;
+    for (let i = 0; i < rd; i++) f += z(i) * anew[i]!;
+    mean[step] = f;
+    predictCovariance(m, P, Pnew, work);
+    let v = 0;
+    for (let j = 0; j < rd; j++) for (let i = 0; i < rd; i++) v += z(i) * z(j) * Pnew[i + rd * j]!;
+    variance[step] = v;
+    [a, P] = [Float64Array.from(anew), Float64Array.from(Pnew)];
+  }
+  return { mean, variance };
+}
