@@ -133,7 +133,7 @@ function cssMean(w0: Float64Array, s: Spec, phi: Float64Array, theta: Float64Arr
 function checkSeries(name: string, v: unknown, length?: number): Float64Array {
   if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw invalid(name, 'array of numbers', v);
   const a = v as ArrayLike<number>;
-  if (length !== undefined && a.length !== length) throw new InvalidArgumentError(name, `Expected ${length} values but received ${a.length}`);
+  if (length !== undefined && a.length !== length) throw new InvalidArgumentError(name, `Expected ${length} values for ${name} but received ${a.length}`);
   allFinite(name, a);
   return Float64Array.from(a);
 }
@@ -155,7 +155,7 @@ function invertMaBlocks(par: Float64Array, o: ArmaOrder): Float64Array {
 function stateSpaceOf(coef: ArrayLike<number>, s: Spec, delta: Float64Array): ArimaStateSpace {
   const { phi, theta } = expandArma(coef, s.o);
   const model = makeStateSpace(phi, theta, delta);
-  if (model === null) throw new InvalidArgumentError('y', 'Expected data an ARIMA model with a stationary AR part can fit, but the fitted AR part is not stationary');
+  if (model === null) throw new InvalidArgumentError('y', 'Expected y to give a stationary AR part, but the fitted AR part is not stationary');
   return model;
 }
 
@@ -214,7 +214,7 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
     const res = bfgs(css, init, { parscale });
     if (res.converged) init = res.par;
     if (!arStationary(init.subarray(0, o.p)) || !arStationary(init.subarray(o.p + o.q, o.p + o.q + o.P))) {
-      throw new InvalidArgumentError('y', 'Expected data with a stationary AR part but the conditional-sum-of-squares start is non-stationary; try another order or method "ML"');
+      throw new InvalidArgumentError('y', 'Expected y to give a stationary AR part, but the conditional-sum-of-squares start is non-stationary; try another order or method "ML"');
     }
   }
   init = invertMaBlocks(untransformPars(init, o), o);
@@ -255,7 +255,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
   let ss = 0;
   for (const e of residuals) ss += e * e;
   const sigma2 = sigma2Fixed ?? ss / (nstar - npar + 1);
-  if (!(sigma2 > 0) || !Number.isFinite(m2ll)) throw new InvalidArgumentError('y', 'Expected a series with some variation left after differencing, but the model fits it exactly (a constant series?)');
+  if (!(sigma2 > 0) || !Number.isFinite(m2ll)) throw new InvalidArgumentError('y', 'Expected a series y with some variation left after differencing, but the model fits it exactly');
   const coefRecord: Record<string, number> = {};
   names.forEach((nm, i) => (coefRecord[nm] = coef[i]!));
   const fitted = Float64Array.from(x, (v, t) => v - residuals[t]!);
@@ -296,7 +296,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
     update(y, options = {}) {
       plainObject('options', options);
       const next = checkSeries('y', y);
-      if (next.length <= delta.length) throw new InvalidArgumentError('y', `Expected more than ${delta.length} values but received ${next.length}`);
+      if (next.length <= delta.length) throw new InvalidArgumentError('y', `Expected more than ${delta.length} values for y but received ${next.length}`);
       const nx = checkXreg(options.xreg, next.length);
       if (nx.length !== s.xregNames.length) throw invalid('options.xreg', `${s.xregNames.length} covariate column(s)`, options.xreg);
       return build(next, nx, s, coef, sigma2, null, converged);
@@ -347,16 +347,16 @@ export function arima(y: ArrayLike<number>, options: ArimaOptions = {}): ArimaFi
   const npar = p + q + P + Q + (s.intercept ? 1 : 0) + (drift ? 1 : 0) + xreg.length + 1;
   const nstar = x.length - d - D * m;
   if (nstar - npar - 1 <= 0) {
-    throw new InvalidArgumentError('y', `Expected more than ${d + D * m + npar + 1} values for ${arimaName(s)} (${npar} parameters after ${d + D * m} lost to differencing) but received ${x.length}`);
+    throw new InvalidArgumentError('y', `Expected more than ${d + D * m + npar + 1} values for y to fit ${arimaName(s)} (${npar} parameters after ${d + D * m} lost to differencing) but received ${x.length}`);
   }
-  if (x.every((v) => v === x[0])) throw new InvalidArgumentError('y', 'Expected a non-constant series for ARIMA but received a constant one');
+  if (x.every((v) => v === x[0])) throw new InvalidArgumentError('y', 'Expected a non-constant series for y but received a constant one');
   const delta = differencingPolynomial(d, D, m);
   const cols = designColumns(s, x.length, 0, xreg);
   let est: Estimate;
   try {
     est = estimate(x, s, cols, delta);
   } catch (err) {
-    if (err instanceof NonFiniteError) throw new InvalidArgumentError('y', `Expected data ${arimaName(s)} can be fitted to, but the optimizer met a ${err.message}`);
+    if (err instanceof NonFiniteError) throw new InvalidArgumentError('y', `Expected y to be fitted by ${arimaName(s)}, but the optimizer met a ${err.message}`);
     throw err;
   }
   return build(x, xreg, s, est.coef, null, est.value, est.converged);
