@@ -13,7 +13,7 @@ for (cs in cases) {
     m = if (is.null(cs$m)) 1 else cs$m, drift = isTRUE(cs$drift), method = if (is.null(cs$method)) "CSS-ML" else cs$method,
     xreg = if (is.null(cs$xreg)) NULL else lapply(seq_len(ncol(cs$xreg)), function(j) as.numeric(cs$xreg[, j])),
     newxreg = if (is.null(cs$newxreg)) NULL else lapply(seq_len(ncol(cs$newxreg)), function(j) as.numeric(cs$newxreg[, j])),
-    coef = as.list(unname(fit$coef)), coef_names = names(fit$coef),
+    coef = as.list(unname(fit$coef)), coef_names = names(fit$coef), se = as.list(unname(sqrt(diag(fit$var.coef)))),
     loglik = fit$loglik, aic = if (is.na(fit$aic)) "NA" else fit$aic, aicc = if (is.na(fit$aicc)) "NA" else fit$aicc,
     bic = if (is.na(fit$bic)) "NA" else fit$bic, sigma2 = fit$sigma2,
     residuals = as.numeric(residuals(fit)),

@@ -18,10 +18,11 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { allFinite, boolean, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
-import { bfgs, NonFiniteError } from '../baselines/bfgs.js';
+import { bfgs, NonFiniteError, optimHessian } from '../baselines/bfgs.js';
+import { inverse } from '../stats/solve.js';
 import { qnorm } from '../baselines/distributions.js';
 import type { Baseline, BaselineForecast, FittedBaseline } from '../baselines/simple.js';
-import { arStationary, expandArma, invertMa, transformPars, untransformPars, type ArmaOrder } from './transforms.js';
+import { arStationary, expandArma, invertMa, transformJacobian, transformPars, untransformPars, type ArmaOrder } from './transforms.js';
 import { differencingPolynomial, kalmanFilter, kalmanForecast, makeStateSpace, type ArimaStateSpace } from './state-space.js';
 import { regressionResiduals, regressionStart, rightSingularVectors, rotate } from './regression.js';
 
@@ -48,6 +49,14 @@ export interface ArimaFit extends FittedBaseline {
   period: number;
   /** Coefficients by R's names: ar1.., ma1.., sar1.., sma1.., intercept, drift, xreg names. */
   coef: Record<string, number>;
+  /**
+   * Covariance of the coefficients (row-major, coefficient order), from the
+   * numerical Hessian of the likelihood as R's var.coef; null when that
+   * Hessian is singular or the fit came from update().
+   */
+  varCoef: Float64Array | null;
+  /** Standard errors sqrt(diag(varCoef)); NaN where a variance is negative (R's checkarima rejects such fits). */
+  se: Record<string, number>;
   loglik: number;
   /** NaN for method 'CSS' (no likelihood). */
   aic: number;
@@ -163,6 +172,25 @@ interface Estimate {
   coef: Float64Array;
   value: number;
   converged: boolean;
+  /** Covariance of the coefficients (row-major), null when the Hessian is singular. */
+  varCoef: Float64Array | null;
+}
+
+/** J' (n H)^-1 J, or null when H is singular. */
+function covariance(H: Float64Array, nUsed: number, J: Float64Array | null, k: number): Float64Array | null {
+  const inv = inverse(H.map((v) => v * nUsed), k);
+  if (inv === null || J === null) return inv;
+  const out = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+    let s = 0;
+    for (let i = 0; i < k; i++) {
+      const jia = J[i * k + a]!;
+      if (jia === 0) continue;
+      for (let j = 0; j < k; j++) s += jia * inv[i * k + j]! * J[j * k + b]!;
+    }
+    out[a * k + b] = s;
+  }
+  return out;
 }
 
 function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64Array): Estimate {
@@ -194,6 +222,9 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
     const f = kalmanFilter(model, k ? regressionResiduals(x, X, par, narma) : x, false);
     return 0.5 * (Math.log(f.ssq / f.used) + f.sumlog / f.used);
   };
+  const nUsed = x.length - delta.length;
+  const npar = narma + k;
+  // Regression coefficients (and their covariance) back from the rotated columns: b = V c.
   const unrotate = (coef: Float64Array) => {
     if (V === null) return coef;
     const out = Float64Array.from(coef);
@@ -204,10 +235,24 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
     }
     return out;
   };
+  const unrotateVar = (cov: Float64Array | null) => {
+    if (V === null || cov === null) return cov;
+    const R = new Float64Array(npar * npar);
+    for (let i = 0; i < narma; i++) R[i * npar + i] = 1;
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) R[(narma + i) * npar + narma + j] = V[i * k + j]!;
+    const out = new Float64Array(npar * npar);
+    for (let a = 0; a < npar; a++) for (let b = 0; b < npar; b++) {
+      let sum = 0;
+      for (let i = 0; i < npar; i++) for (let j = 0; j < npar; j++) sum += R[a * npar + i]! * cov[i * npar + j]! * R[b * npar + j]!;
+      out[a * npar + b] = sum;
+    }
+    return out;
+  };
   if (s.method === 'CSS') {
-    if (narma + k === 0) return { coef: init, value: css(init), converged: true };
+    if (npar === 0) return { coef: init, value: css(init), converged: true, varCoef: new Float64Array(0) };
     const res = bfgs(css, init, { parscale });
-    return { coef: unrotate(res.par), value: res.value, converged: res.converged };
+    const varCoef = covariance(optimHessian(css, res.par, { parscale }), nUsed, null, npar);
+    return { coef: unrotate(res.par), value: res.value, converged: res.converged, varCoef: unrotateVar(varCoef) };
   }
   let converged = true;
   if (s.method === 'CSS-ML' && narma + k > 0) {
@@ -218,15 +263,17 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
     }
   }
   init = invertMaBlocks(untransformPars(init, o), o);
-  if (narma + k === 0) return { coef: init, value: ml(init), converged };
+  if (npar === 0) return { coef: init, value: ml(init), converged, varCoef: new Float64Array(0) };
   const res = bfgs(ml, init, { parscale });
   let coef: Float64Array = invertMaBlocks(res.par, o);
   const value = coef.some((v, i) => v !== res.par[i]) ? ml(coef) : res.value;
+  // Delta method through the transform: var = J' (n_u H)^-1 J at the raw optimum.
+  const varCoef = covariance(optimHessian(ml, coef, { parscale }), nUsed, transformJacobian(coef, o), npar);
   coef = transformPars(coef, o);
-  return { coef: unrotate(coef), value, converged: converged && res.converged };
+  return { coef: unrotate(coef), value, converged: converged && res.converged, varCoef: unrotateVar(varCoef) };
 }
 
-function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Array, sigma2Fixed: number | null, value: number | null, converged: boolean): ArimaFit {
+function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Array, varCoef: Float64Array | null, sigma2Fixed: number | null, value: number | null, converged: boolean): ArimaFit {
   const { o } = s;
   const n = x.length;
   const narma = o.p + o.q + o.P + o.Q;
@@ -265,6 +312,8 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
     seasonalOrder: [o.P, s.D, o.Q],
     period: o.m,
     coef: coefRecord,
+    varCoef,
+    se: Object.fromEntries(names.map((nm, i) => [nm, varCoef ? Math.sqrt(varCoef[i * names.length + i]!) : NaN])),
     loglik: -0.5 * m2ll,
     aic,
     aicc: aic + 2 * npar * (nstar / (nstar - npar - 1) - 1),
@@ -299,7 +348,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
       if (next.length <= delta.length) throw new InvalidArgumentError('y', `Expected more than ${delta.length} values for y but received ${next.length}`);
       const nx = checkXreg(options.xreg, next.length);
       if (nx.length !== s.xregNames.length) throw invalid('options.xreg', `${s.xregNames.length} covariate column(s)`, options.xreg);
-      return build(next, nx, s, coef, sigma2, null, converged);
+      return build(next, nx, s, coef, null, sigma2, null, converged);
     },
   };
   return fit;
@@ -359,7 +408,7 @@ export function arima(y: ArrayLike<number>, options: ArimaOptions = {}): ArimaFi
     if (err instanceof NonFiniteError) throw new InvalidArgumentError('y', `Expected y to be fitted by ${arimaName(s)}, but the optimizer met a ${err.message}`);
     throw err;
   }
-  return build(x, xreg, s, est.coef, null, est.value, est.converged);
+  return build(x, xreg, s, est.coef, est.varCoef, null, est.value, est.converged);
 }
 
 /** ARIMA of fixed orders as a Baseline (fit / forecast / update), for tables and backtests. */

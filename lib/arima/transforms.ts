@@ -148,3 +148,31 @@ export function invertMa(ma: ArrayLike<number>): Float64Array {
   for (let i = 0; i < q0; i++) out[i] = xr[i + 1]!;
   return out;
 }
+
+/**
+ * d transformPars(u)_j / d u_i by forward differences with step 1e-3 (R's
+ * ARIMA_Gradtrans), row-major n x n with row i = the raw parameter: the
+ * delta-method map from the optimizer's Hessian to the coefficients' covariance.
+ */
+export function transformJacobian(raw: ArrayLike<number>, o: ArmaOrder): Float64Array {
+  const n = raw.length;
+  const J = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) J[i * n + i] = 1;
+  const block = (off: number, k: number) => {
+    if (k === 0) return;
+    const w1 = Float64Array.from({ length: k }, (_, i) => raw[off + i]!);
+    const w2 = new Float64Array(k);
+    const w3 = new Float64Array(k);
+    toStationary(w1, 0, k, w2);
+    for (let i = 0; i < k; i++) {
+      const keep = w1[i]!;
+      w1[i] = keep + 1e-3;
+      toStationary(w1, 0, k, w3);
+      for (let j = 0; j < k; j++) J[(off + i) * n + off + j] = (w3[j]! - w2[j]!) / 1e-3;
+      w1[i] = keep;
+    }
+  };
+  block(0, o.p);
+  block(o.p + o.q, o.P);
+  return J;
+}

@@ -18,6 +18,63 @@ export interface BfgsResult {
 
 export class NonFiniteError extends Error {}
 
+/** f(p) = fn(p * scale): the objective on the scaled parameters optim works with. */
+function scaled(fn: (par: Float64Array) => number, scale: Float64Array, count: () => void): (p: Float64Array) => number {
+  const x = new Float64Array(scale.length);
+  return (p) => {
+    for (let i = 0; i < x.length; i++) x[i] = p[i]! * scale[i]!;
+    count();
+    return fn(x);
+  };
+}
+
+/** optim's central differences on the scaled parameters: g_i = (f(p + eps e_i) - f(p - eps e_i)) / (2 eps). */
+function numericGradient(f: (p: Float64Array) => number, p: Float64Array, g: Float64Array, eps: number): void {
+  for (let i = 0; i < p.length; i++) {
+    const pi = p[i]!;
+    p[i] = pi + eps;
+    const up = f(p);
+    p[i] = pi - eps;
+    const down = f(p);
+    p[i] = pi;
+    g[i] = (up - down) / (2 * eps);
+    if (!Number.isFinite(g[i]!)) throw new NonFiniteError(`non-finite finite-difference gradient in parameter ${i + 1}`);
+  }
+}
+
+/**
+ * The Hessian at par as optim(hessian = TRUE) computes it (optimhess):
+ * central differences of the numerical gradient, steps eps_i = ndeps / parscale_i
+ * on the scaled parameters, in the units of par, then symmetrized.
+ * Returns a row-major n x n matrix.
+ */
+export function optimHessian(fn: (par: Float64Array) => number, par: ArrayLike<number>, options: { parscale?: ArrayLike<number>; ndeps?: number } = {}): Float64Array {
+  const n = par.length;
+  const scale = options.parscale ? Float64Array.from(options.parscale) : new Float64Array(n).fill(1);
+  const ndeps = options.ndeps ?? 1e-3;
+  const f = scaled(fn, scale, () => {});
+  const dpar = Float64Array.from(par, (v, i) => v / scale[i]!);
+  const g1 = new Float64Array(n);
+  const g2 = new Float64Array(n);
+  const H = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const eps = ndeps / scale[i]!;
+    const di = dpar[i]!;
+    dpar[i] = di + eps;
+    numericGradient(f, dpar, g1, ndeps);
+    dpar[i] = di + eps - 2 * eps;
+    numericGradient(f, dpar, g2, ndeps);
+    for (let j = 0; j < n; j++) H[i * n + j] = (g1[j]! - g2[j]!) / (2 * eps * scale[i]! * scale[j]!);
+    dpar[i] = di + eps - 2 * eps + eps;
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) {
+    const v = 0.5 * (H[i * n + j]! + H[j * n + i]!);
+    H[i * n + j] = v;
+    H[j * n + i] = v;
+  }
+  return H;
+}
+
 export function bfgs(
   fn: (par: Float64Array) => number,
   par0: ArrayLike<number>,
@@ -28,25 +85,9 @@ export function bfgs(
   const reltol = options.reltol ?? Math.sqrt(Number.EPSILON);
   const maxit = options.maxit ?? 100;
   const ndeps = options.ndeps ?? 1e-3;
-  const x = new Float64Array(n);
   let evaluations = 0;
-  const f = (p: Float64Array): number => {
-    for (let i = 0; i < n; i++) x[i] = p[i]! * scale[i]!;
-    evaluations++;
-    return fn(x);
-  };
-  const gradient = (p: Float64Array, g: Float64Array) => {
-    for (let i = 0; i < n; i++) {
-      const pi = p[i]!;
-      p[i] = pi + ndeps;
-      const up = f(p);
-      p[i] = pi - ndeps;
-      const down = f(p);
-      p[i] = pi;
-      g[i] = (up - down) / (2 * ndeps);
-      if (!Number.isFinite(g[i]!)) throw new NonFiniteError(`non-finite finite-difference gradient in parameter ${i + 1}`);
-    }
-  };
+  const f = scaled(fn, scale, () => evaluations++);
+  const gradient = (p: Float64Array, g: Float64Array) => numericGradient(f, p, g, ndeps);
   const b = Float64Array.from(par0, (v, i) => v / scale[i]!);
   const unscale = () => Float64Array.from(b, (v, i) => v * scale[i]!);
   if (maxit <= 0) return { par: unscale(), value: f(b), converged: true, evaluations };
