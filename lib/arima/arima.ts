@@ -273,6 +273,18 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
   return { coef: unrotate(coef), value, converged: converged && res.converged, varCoef: unrotateVar(varCoef) };
 }
 
+/** What model selection needs beyond the public fit: stats::arima's own sigma2 and the expanded polynomials. */
+export interface ArimaDetails {
+  /** stats::arima's sigma2: sum v^2/F / n_u (ML) or the CSS mean square. */
+  rawSigma2: number;
+  phi: Float64Array;
+  theta: Float64Array;
+}
+const details = new WeakMap<ArimaFit, ArimaDetails>();
+export function arimaDetails(fit: ArimaFit): ArimaDetails {
+  return details.get(fit)!;
+}
+
 function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Array, varCoef: Float64Array | null, sigma2Fixed: number | null, value: number | null, converged: boolean): ArimaFit {
   const { o } = s;
   const n = x.length;
@@ -288,11 +300,13 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
   const npar = names.length + 1;
   const nstar = n - s.d - s.D * o.m;
   let objective: number;
+  let rawSigma2 = filtered.ssq / nUsed;
   if (s.method === 'CSS') {
     const { phi, theta } = expandArma(coef, o);
     const e = new Float64Array(n);
     const mse = cssMean(u, s, phi, theta, s.d + s.D * o.m + o.p + o.m * o.P, e);
     residuals = e;
+    rawSigma2 = mse;
     objective = value ?? 0.5 * Math.log(mse);
   } else {
     objective = value ?? 0.5 * (Math.log(filtered.ssq / filtered.used) + filtered.sumlog / filtered.used);
@@ -351,6 +365,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
       return build(next, nx, s, coef, null, sigma2, null, converged);
     },
   };
+  details.set(fit, { rawSigma2, phi: model.phi, theta: model.theta });
   return fit;
 }
 
