@@ -83,13 +83,15 @@ interface Spec {
   method: ArimaMethod;
 }
 
+/** R forecast's model label (arima.string). */
 function arimaName(s: Spec): string {
   const { o, d, D } = s;
   let name = `ARIMA(${o.p},${d},${o.q})`;
   if (o.P + D + o.Q > 0) name += `(${o.P},${D},${o.Q})[${o.m}]`;
-  if (s.drift) name += ' with drift';
-  else if (d + D === 0) name += s.intercept ? ' with non-zero mean' : ' with zero mean';
-  return s.xregNames.length ? `Regression with ${name} errors` : name;
+  if (s.xregNames.length) return `Regression with ${name} errors`;
+  if (s.drift) return `${name} with drift`;
+  if (d + D === 0) return `${name} ${s.intercept ? 'with non-zero mean' : 'with zero mean'}`;
+  return name;
 }
 
 function coefNames(s: Spec): string[] {

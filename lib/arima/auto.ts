@@ -164,16 +164,18 @@ export function autoArima(y: ArrayLike<number>, options: AutoArimaOptions = {}):
     const aic = approx ? offset + nstar * Math.log(det.rawSigma2) + 2 * npar : fit.aic;
     if (!Number.isFinite(aic)) return { fit, ic: Infinity };
     const crit = ic === 'aic' ? aic : ic === 'bic' ? aic + npar * (Math.log(nstar) - 2) : aic + (2 * npar * (npar + 1)) / (nstar - npar - 1);
-    // Roots of 1 - phi(z) and 1 + theta(z) (coefficients below 1e-8 trimmed) must lie outside 1.01.
-    const minRoot = (poly: Float64Array, sign: number) => {
-      let last = poly.length;
-      while (last > 0 && Math.abs(poly[last - 1]!) <= 1e-8) last--;
+    // Roots of 1 - phi(z) and 1 + theta(z) must lie outside 1.01 (R: polyroot of the
+    // expanded polynomials). Found per factor: a seasonal factor 1 - Phi(z^m) has
+    // |z| = |w|^(1/m) for its roots w, which stays accurate where a degree p + mP
+    // polynomial's roots would not.
+    const block = (prefix: string, k: number) => Array.from({ length: k }, (_, i) => fit.coef[`${prefix}${i + 1}`]!);
+    const minRoot = (coefs: number[], sign: number, power: number) => {
+      let last = coefs.length;
+      while (last > 0 && Math.abs(coefs[last - 1]!) <= 1e-8) last--;
       if (last === 0) return 2;
-      return rootModuli([1, ...Array.from(poly.subarray(0, last), (v) => sign * v)]).min;
+      return Math.pow(rootModuli([1, ...coefs.slice(0, last).map((v) => sign * v)]).min, 1 / power);
     };
-    let root = 2;
-    if (p + P > 0) root = Math.min(root, minRoot(det.phi, -1));
-    if (q + Q > 0) root = Math.min(root, minRoot(det.theta, 1));
+    const root = Math.min(2, minRoot(block('ar', p), -1, 1), minRoot(block('sar', P), -1, m), minRoot(block('ma', q), 1, 1), minRoot(block('sma', Q), 1, m));
     const badVariance = fit.varCoef === null || Object.values(fit.se).some((v) => Number.isNaN(v));
     return { fit, ic: root < 1.01 || badVariance || !Number.isFinite(crit) ? Infinity : crit };
   };

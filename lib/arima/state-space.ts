@@ -117,36 +117,80 @@ export function makeStateSpace(phi: Float64Array, theta: Float64Array, delta: Fl
   return { phi, theta: thetaPadded, delta, r, rd, a: new Float64Array(rd), P: new Float64Array(rd * rd), Pn };
 }
 
-/** out = T v (v: one state vector, stride 1). */
-function applyT(m: ArimaStateSpace, v: Float64Array, vOff: number, vStride: number, out: Float64Array, oOff: number, oStride: number): void {
+/** Indices of the non-zero entries (expanded seasonal polynomials are mostly zeros). */
+function nonZero(v: Float64Array): number[] {
+  const out: number[] = [];
+  v.forEach((x, i) => x !== 0 && out.push(i));
+  return out;
+}
+
+/**
+ * The sparse structure of T, Z and R R', used by every step:
+ * T x = (phi_i x_0 + x_{i+1} for i < r; x_0 + Delta'x_d; shifted x_d).
+ */
+interface Structure {
+  phiNz: number[];
+  deltaNz: number[];
+  /** (index, value) of the non-zeros of R = (1, theta). */
+  rNz: Array<[number, number]>;
+}
+
+function structure(m: ArimaStateSpace): Structure {
+  const rNz: Array<[number, number]> = [[0, 1]];
+  m.theta.forEach((v, i) => v !== 0 && rNz.push([i + 1, v]));
+  return { phiNz: nonZero(m.phi), deltaNz: nonZero(m.delta), rNz };
+}
+
+/** out = T v for a state vector (or one column of a column-major matrix) at offset off. */
+function applyT(m: ArimaStateSpace, st: Structure, v: Float64Array, off: number, out: Float64Array, oOff: number): void {
   const { phi, delta, r, rd } = m;
-  const p = phi.length;
-  const d = delta.length;
-  const v0 = v[vOff]!;
-  for (let i = 0; i < r; i++) {
-    let t = i < r - 1 ? v[vOff + (i + 1) * vStride]! : 0;
-    if (i < p) t += phi[i]! * v0;
-    out[oOff + i * oStride] = t;
-  }
-  if (d > 0) {
+  const v0 = v[off]!;
+  out.set(v.subarray(off + 1, off + r), oOff);
+  out[oOff + r - 1] = 0;
+  for (const i of st.phiNz) out[oOff + i] = out[oOff + i]! + phi[i]! * v0;
+  if (rd > r) {
     let t = v0;
-    for (let k = 0; k < d; k++) t += delta[k]! * v[vOff + (r + k) * vStride]!;
-    out[oOff + r * oStride] = t;
-    for (let i = r + 1; i < rd; i++) out[oOff + i * oStride] = v[vOff + (i - 1) * vStride]!;
+    for (const k of st.deltaNz) t += delta[k]! * v[off + r + k]!;
+    out[oOff + r] = t;
+    out.set(v.subarray(off + r, off + rd - 1), oOff + r + 1);
   }
 }
 
-/** Pnew = T P T' + R R'. */
-function predictCovariance(m: ArimaStateSpace, P: Float64Array, Pnew: Float64Array, work: Float64Array): void {
-  const { rd, theta } = m;
-  // work = T P, column by column; Pnew = (T work')' = work T', row by row of work.
-  for (let j = 0; j < rd; j++) applyT(m, P, rd * j, 1, work, rd * j, 1);
-  for (let i = 0; i < rd; i++) applyT(m, work, i, rd, Pnew, i, rd);
-  const q1 = theta.length + 1;
-  for (let j = 0; j < q1; j++) {
-    const vj = j === 0 ? 1 : theta[j - 1]!;
-    for (let i = 0; i < q1; i++) Pnew[i + rd * j] = Pnew[i + rd * j]! + (i === 0 ? 1 : theta[i - 1]!) * vj;
+/** Pnew = T P T' + R R' (column-major rd x rd): A = T P by columns, then Pnew = A T' by columns. */
+function predictCovariance(m: ArimaStateSpace, st: Structure, P: Float64Array, Pnew: Float64Array, A: Float64Array): void {
+  const { phi, delta, r, rd } = m;
+  for (let j = 0; j < rd; j++) applyT(m, st, P, rd * j, A, rd * j);
+  // Column j of A T' is sum_k T[j, k] A[:, k].
+  Pnew.set(A.subarray(rd, rd * r), 0); // columns j < r - 1 get A[:, j + 1]
+  Pnew.fill(0, rd * (r - 1), rd * r);
+  for (const j of st.phiNz) {
+    const pj = phi[j]!;
+    for (let i = 0; i < rd; i++) Pnew[rd * j + i] = Pnew[rd * j + i]! + pj * A[i]!;
   }
+  if (rd > r) {
+    Pnew.set(A.subarray(0, rd), rd * r);
+    for (const k of st.deltaNz) {
+      const dk = delta[k]!;
+      const src = rd * (r + k);
+      for (let i = 0; i < rd; i++) Pnew[rd * r + i] = Pnew[rd * r + i]! + dk * A[src + i]!;
+    }
+    Pnew.set(A.subarray(rd * r, rd * (rd - 1)), rd * (r + 1));
+  }
+  for (const [j, vj] of st.rNz) for (const [i, vi] of st.rNz) Pnew[i + rd * j] = Pnew[i + rd * j]! + vi * vj;
+}
+
+/** M = Pnew Z (Z = (1, 0.., 0, Delta)); returns F = Z'M. */
+function gain(m: ArimaStateSpace, st: Structure, Pnew: Float64Array, M: Float64Array): number {
+  const { delta, r, rd } = m;
+  M.set(Pnew.subarray(0, rd));
+  for (const k of st.deltaNz) {
+    const dk = delta[k]!;
+    const src = rd * (r + k);
+    for (let i = 0; i < rd; i++) M[i] = M[i]! + dk * Pnew[src + i]!;
+  }
+  let F = M[0]!;
+  for (const k of st.deltaNz) F += delta[k]! * M[r + k]!;
+  return F;
 }
 
 export interface FilterResult {
@@ -164,10 +208,11 @@ export interface FilterResult {
  */
 export function kalmanFilter(m: ArimaStateSpace, y: ArrayLike<number>, withResiduals: boolean): FilterResult {
   const { r, rd, delta } = m;
-  const d = delta.length;
+  const st = structure(m);
   const a = m.a.fill(0);
   const P = m.P;
   const Pnew = Float64Array.from(m.Pn);
+  const prev = new Float64Array(rd * rd);
   const anew = new Float64Array(rd);
   const M = new Float64Array(rd);
   const work = new Float64Array(rd * rd);
@@ -175,53 +220,71 @@ export function kalmanFilter(m: ArimaStateSpace, y: ArrayLike<number>, withResid
   let ssq = 0;
   let sumlog = 0;
   let used = 0;
+  let F = 0;
+  // Once the predicted covariance stops changing (the Riccati recursion has
+  // reached its fixed point, to 1e-13 of its size), M, F and P stay put and
+  // only the state is updated.
+  let steady = false;
   for (let t = 0; t < y.length; t++) {
-    applyT(m, a, 0, 1, anew, 0, 1);
-    if (t > 0) predictCovariance(m, P, Pnew, work);
-    // v = y - Z'anew; M = Pnew Z; F = Z'M
-    let v = y[t]! - anew[0]!;
-    for (let k = 0; k < d; k++) v -= delta[k]! * anew[r + k]!;
-    for (let i = 0; i < rd; i++) {
-      let s = Pnew[i]!;
-      for (let k = 0; k < d; k++) s += Pnew[i + rd * (r + k)]! * delta[k]!;
-      M[i] = s;
+    applyT(m, st, a, 0, anew, 0);
+    if (!steady) {
+      if (t > 0) {
+        prev.set(Pnew);
+        predictCovariance(m, st, P, Pnew, work);
+        let change = 0;
+        let size = 0;
+        for (let i = 0; i < rd * rd; i++) {
+          change = Math.max(change, Math.abs(Pnew[i]! - prev[i]!));
+          size = Math.max(size, Math.abs(Pnew[i]!));
+        }
+        steady = change <= 1e-13 * size;
+
+      }
+      F = gain(m, st, Pnew, M);
     }
-    let F = M[0]!;
-    for (let k = 0; k < d; k++) F += delta[k]! * M[r + k]!;
+    // v = y - Z'anew
+    let v = y[t]! - anew[0]!;
+    for (const k of st.deltaNz) v -= delta[k]! * anew[r + k]!;
     if (F < 1e4) {
       used++;
       ssq += (v * v) / F;
       sumlog += Math.log(F);
     }
     if (residuals) residuals[t] = v / Math.sqrt(F);
+    // Same operation order as R's ARIMA_Like, so fits follow R's optimizer path to the last digits.
     for (let i = 0; i < rd; i++) a[i] = anew[i]! + (M[i]! * v) / F;
-    for (let j = 0; j < rd; j++) for (let i = 0; i < rd; i++) P[i + rd * j] = Pnew[i + rd * j]! - (M[i]! * M[j]!) / F;
+    if (!steady) {
+      for (let j = 0; j < rd; j++) {
+        const mj = M[j]!;
+        const col = rd * j;
+        for (let i = 0; i < rd; i++) P[col + i] = Pnew[col + i]! - (M[i]! * mj) / F;
+      }
+    }
   }
   return { ssq, sumlog, used, residuals };
 }
 
 /** h-step forecasts from the filtered state: means Z'a_{T+j} and variances Z'P_{T+j}Z (in units of s2). */
 export function kalmanForecast(m: ArimaStateSpace, h: number): { mean: Float64Array; variance: Float64Array } {
-  const { r, rd, delta } = m;
-  const d = delta.length;
+  const { rd } = m;
+  const st = structure(m);
   let a = Float64Array.from(m.a);
   let P = Float64Array.from(m.P);
-  const anew = new Float64Array(rd);
-  const Pnew = new Float64Array(rd * rd);
+  let anew = new Float64Array(rd);
+  let Pnew = new Float64Array(rd * rd);
   const work = new Float64Array(rd * rd);
+  const M = new Float64Array(rd);
   const mean = new Float64Array(h);
   const variance = new Float64Array(h);
-  const z = (i: number) => (i === 0 ? 1 : i >= r ? delta[i - r]! : 0);
   for (let step = 0; step < h; step++) {
-    applyT(m, a, 0, 1, anew, 0, 1);
-    let f = 0;
-    for (let i = 0; i < rd; i++) f += z(i) * anew[i]!;
+    applyT(m, st, a, 0, anew, 0);
+    let f = anew[0]!;
+    for (const k of st.deltaNz) f += m.delta[k]! * anew[m.r + k]!;
     mean[step] = f;
-    predictCovariance(m, P, Pnew, work);
-    let v = 0;
-    for (let j = 0; j < rd; j++) for (let i = 0; i < rd; i++) v += z(i) * z(j) * Pnew[i + rd * j]!;
-    variance[step] = v;
-    [a, P] = [Float64Array.from(anew), Float64Array.from(Pnew)];
+    predictCovariance(m, st, P, Pnew, work);
+    variance[step] = gain(m, st, Pnew, M);
+    [a, anew] = [anew, a];
+    [P, Pnew] = [Pnew, P];
   }
   return { mean, variance };
 }

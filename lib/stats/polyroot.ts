@@ -2,9 +2,10 @@
  * Complex roots of a real polynomial c_0 + c_1 z + ... + c_n z^n (c_n != 0)
  * by the Durand-Kerner (Weierstrass) iteration: all n roots at once,
  *   z_k <- z_k - p(z_k) / prod_{j != k} (z_k - z_j),
- * on the monic polynomial, started on a spiral (0.4 + 0.9i)^k so no two
- * starts coincide and none is real. Converges for the small degrees used
- * here (ETS admissibility, ARIMA stationarity and invertibility, n <= ~40).
+ * on the monic polynomial, started on the circle of radius |c_0 / c_n|^(1/n)
+ * (the geometric mean of the root moduli) at angles 2 pi k / n + 0.4, so no
+ * two starts coincide and none is real. Used for small degrees (ETS
+ * admissibility, ARIMA stationarity and invertibility of one factor).
  */
 export interface ComplexRoots {
   re: Float64Array;
@@ -17,11 +18,11 @@ export function polyroots(c: ArrayLike<number>): ComplexRoots {
   const a = Array.from(c, (v) => v / lead); // monic
   const re = new Float64Array(n);
   const im = new Float64Array(n);
+  const radius = Math.pow(Math.abs(a[0]!), 1 / n) || 1;
   for (let k = 0; k < n; k++) {
-    const r = Math.pow(Math.hypot(0.4, 0.9), k);
-    const th = k * Math.atan2(0.9, 0.4);
-    re[k] = r * Math.cos(th);
-    im[k] = r * Math.sin(th);
+    const th = (2 * Math.PI * k) / n + 0.4;
+    re[k] = radius * Math.cos(th);
+    im[k] = radius * Math.sin(th);
   }
   for (let iter = 0; iter < 500; iter++) {
     let moved = 0;

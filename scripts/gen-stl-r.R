@@ -1,0 +1,28 @@
+# Conformance fixture for lib/stats/stl.ts and nsdiffs: R's stl() (s.window
+# 7 and 11, robust = FALSE) and forecast's seasonal strength (seas.heuristic)
+# and nsdiffs() on five seasonal series.
+#   Rscript scripts/gen-stl-r.R
+suppressMessages(library(forecast))
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+shared <- file.path(here, "..", "..", "shared", "data")
+read <- function(file, col) read.csv(file.path(shared, file))[[col]]
+series <- list(
+  airpassengers = ts(read("airpassengers_monthly.csv", "passengers"), frequency = 12),
+  co2 = ts(tail(read("co2_mauna_loa_monthly.csv", "CO2"), 240), frequency = 12),
+  sunspots = ts(tail(read("sunspots_monthly.csv", "sunspots"), 600), frequency = 12),
+  taylor = ts(head(read("taylor_electricity_halfhourly.csv", "demand_MW"), 1344), frequency = 48),
+  seattle_temp_max = ts(read("seattle_weather_daily.csv", "temp_max"), frequency = 7)
+)
+out <- list(generator = "scripts/gen-stl-r.R", forecast = as.character(packageVersion("forecast")), R = R.version.string, series = list())
+for (nm in names(series)) {
+  y <- series[[nm]]
+  s7 <- stl(y, s.window = 7)$time.series
+  s11 <- stl(y, s.window = 11)$time.series
+  out$series[[nm]] <- list(y = as.numeric(y), m = frequency(y),
+    stl7 = list(seasonal = as.numeric(s7[, 1]), trend = as.numeric(s7[, 2])),
+    stl11 = list(seasonal = as.numeric(s11[, 1]), trend = as.numeric(s11[, 2])),
+    strength = forecast:::seas.heuristic(y), nsdiffs = nsdiffs(y))
+  cat(nm, forecast:::seas.heuristic(y), nsdiffs(y), "\n")
+}
+writeLines(jsonlite::toJSON(out, digits = NA, auto_unbox = TRUE), file.path(here, "..", "test", "fixtures", "r", "stl.json"))
+cat("wrote stl.json\n")
