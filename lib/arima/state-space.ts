@@ -145,14 +145,14 @@ function structure(m: ArimaStateSpace): Structure {
 function applyT(m: ArimaStateSpace, st: Structure, v: Float64Array, off: number, out: Float64Array, oOff: number): void {
   const { phi, delta, r, rd } = m;
   const v0 = v[off]!;
-  out.set(v.subarray(off + 1, off + r), oOff);
+  for (let i = 0; i < r - 1; i++) out[oOff + i] = v[off + i + 1]!;
   out[oOff + r - 1] = 0;
   for (const i of st.phiNz) out[oOff + i] = out[oOff + i]! + phi[i]! * v0;
   if (rd > r) {
     let t = v0;
     for (const k of st.deltaNz) t += delta[k]! * v[off + r + k]!;
     out[oOff + r] = t;
-    out.set(v.subarray(off + r, off + rd - 1), oOff + r + 1);
+    for (let i = r + 1; i < rd; i++) out[oOff + i] = v[off + i - 1]!;
   }
 }
 
@@ -160,19 +160,21 @@ function applyT(m: ArimaStateSpace, st: Structure, v: Float64Array, off: number,
 function predictCovariance(m: ArimaStateSpace, st: Structure, P: Float64Array, Pnew: Float64Array, A: Float64Array): void {
   const { phi, delta, r, rd } = m;
   for (let j = 0; j < rd; j++) applyT(m, st, P, rd * j, A, rd * j);
-  // Column j of A T' is sum_k T[j, k] A[:, k].
-  Pnew.set(A.subarray(rd, rd * r), 0); // columns j < r - 1 get A[:, j + 1]
+  // Column j of A T' is sum_k T[j, k] A[:, k]: columns j < r - 1 get A[:, j + 1], column r - 1 none.
+  Pnew.set(A.subarray(rd, rd * r), 0);
   Pnew.fill(0, rd * (r - 1), rd * r);
   for (const j of st.phiNz) {
     const pj = phi[j]!;
-    for (let i = 0; i < rd; i++) Pnew[rd * j + i] = Pnew[rd * j + i]! + pj * A[i]!;
+    const col = rd * j;
+    for (let i = 0; i < rd; i++) Pnew[col + i] = Pnew[col + i]! + pj * A[i]!;
   }
   if (rd > r) {
-    Pnew.set(A.subarray(0, rd), rd * r);
+    const col = rd * r;
+    Pnew.set(A.subarray(0, rd), col);
     for (const k of st.deltaNz) {
       const dk = delta[k]!;
       const src = rd * (r + k);
-      for (let i = 0; i < rd; i++) Pnew[rd * r + i] = Pnew[rd * r + i]! + dk * A[src + i]!;
+      for (let i = 0; i < rd; i++) Pnew[col + i] = Pnew[col + i]! + dk * A[src + i]!;
     }
     Pnew.set(A.subarray(rd * r, rd * (rd - 1)), rd * (r + 1));
   }
@@ -182,7 +184,7 @@ function predictCovariance(m: ArimaStateSpace, st: Structure, P: Float64Array, P
 /** M = Pnew Z (Z = (1, 0.., 0, Delta)); returns F = Z'M. */
 function gain(m: ArimaStateSpace, st: Structure, Pnew: Float64Array, M: Float64Array): number {
   const { delta, r, rd } = m;
-  M.set(Pnew.subarray(0, rd));
+  for (let i = 0; i < rd; i++) M[i] = Pnew[i]!;
   for (const k of st.deltaNz) {
     const dk = delta[k]!;
     const src = rd * (r + k);
