@@ -108,3 +108,7 @@ export { adf, kpss, ndiffs, type AdfResult, type AdfRegression, type KpssResult 
 export { acf, pacf } from './stats/correlogram.js';
 export { backtest, lstmBacktest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';
 export { ets, etsBaseline, type EtsFit, type EtsModel, type EtsTrend, type EtsSeason } from './baselines/ets.js';
+export { arima, arimaBaseline, type ArimaFit, type ArimaOptions, type ArimaMethod } from './arima/arima.js';
+export { autoArima, autoArimaBaseline, type AutoArimaFit, type AutoArimaOptions, type ArimaCandidate } from './arima/auto.js';
+export { nsdiffs } from './stats/seasonal-diffs.js';
+export { stl, seasonalStrength, type StlOptions, type StlResult } from './stats/stl.js';

@@ -25,6 +25,7 @@ import { nsdiffs } from '../stats/seasonal-diffs.js';
 import { ols } from '../stats/ols.js';
 import { arima, arimaDetails, type ArimaFit } from './arima.js';
 import { difference } from './regression.js';
+import type { Baseline } from '../baselines/simple.js';
 
 export interface AutoArimaOptions {
   /** Season length m (1: non-seasonal). */
@@ -49,6 +50,8 @@ export interface AutoArimaOptions {
   xreg?: ReadonlyArray<ArrayLike<number>>;
   /** Upper bound on the models fitted (default 94). */
   nmodels?: number;
+  /** Called after each fit of the search (R's trace = TRUE), e.g. to log progress. */
+  onCandidate?: (candidate: ArimaCandidate) => void;
 }
 
 export interface ArimaCandidate {
@@ -195,8 +198,13 @@ export function autoArima(y: ArrayLike<number>, options: AutoArimaOptions = {}):
   let constant = allowdrift || allowmean;
   const candidates: ArimaCandidate[] = [];
   const tried = (p: number, q: number, P: number, Q: number, c: boolean) => candidates.some((r) => r.order[0] === p && r.order[2] === q && r.seasonalOrder[0] === P && r.seasonalOrder[2] === Q && r.constant === c);
-  const record = (p: number, q: number, P: number, Q: number, c: boolean, icValue: number) =>
-    candidates.push({ order: [p, d, q], seasonalOrder: [P, D, Q], constant: c, ic: icValue });
+  const onCandidate = options.onCandidate;
+  if (onCandidate !== undefined && typeof onCandidate !== 'function') throw invalid('options.onCandidate', 'a function', onCandidate);
+  const record = (p: number, q: number, P: number, Q: number, c: boolean, icValue: number) => {
+    const candidate: ArimaCandidate = { order: [p, d, q], seasonalOrder: [P, D, Q], constant: c, ic: icValue };
+    candidates.push(candidate);
+    onCandidate?.(candidate);
+  };
 
   let startp = int('startp', 2);
   let startq = int('startq', 2);
@@ -285,4 +293,9 @@ export function autoArima(y: ArrayLike<number>, options: AutoArimaOptions = {}):
   }
   if (best.fit === null || best.ic === Infinity) throw new InvalidArgumentError('y', 'Expected y to admit an ARIMA model, but no candidate could be fitted (every fit failed or was rejected)');
   return Object.assign(best.fit, { candidates, approximation });
+}
+
+/** autoArima as a Baseline: each fit searches afresh; update() keeps the chosen model and coefficients. */
+export function autoArimaBaseline(options: Omit<AutoArimaOptions, 'xreg'> = {}): Baseline {
+  return { name: 'ARIMA (auto)', fit: (y) => autoArima(y, options) };
 }

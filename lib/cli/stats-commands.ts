@@ -1,5 +1,6 @@
 /** CLI commands for baselines and stationarity: `flowcast baseline` and `flowcast adf`. */
 import { parseArgs } from 'node:util';
+import { autoArimaBaseline } from '../arima/auto.js';
 import { etsBaseline } from '../baselines/ets.js';
 import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
 import { Series } from '../data/series.js';
@@ -14,19 +15,24 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
   --time NAME         time column (default Timestamp; epoch numbers or ISO dates)
   --time-unit s|ms    unit of a numeric time column (default s)`;
 
-export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--json]
+export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--fit-last N] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
-average) and exponential smoothing (additive ETS, form chosen by AICc) on
-all but the last H values and scores their H-step forecasts on those H
-values: RMSE, MAE, MAPE and MASE (scaled by the in-sample naive error). The
-formulas are R forecast's (naive, snaive, rwf, meanf, ets). ARIMA joins this
-table when it lands.
+average), exponential smoothing (additive ETS, form chosen by AICc) and
+ARIMA (chosen by autoArima, R's auto.arima search) on the values before the
+last H, and scores their H-step forecasts on those H values: RMSE, MAE,
+MAPE and MASE (scaled by the in-sample naive error). The formulas are R
+forecast's (naive, snaive, rwf, meanf, ets, auto.arima).
 
 Options:
 ${SERIES_OPTIONS}
-  --period M          season length for the seasonal naive (default 12)
+  --period M          season length (default 12; 1 for none). For seasons
+                      longer than 24 (minute or half-hourly data) the ARIMA
+                      row searches non-seasonal models: a seasonal ARIMA's
+                      state grows with the season and its fits get slow
   --holdout H         values held out for scoring (default 2 x period)
+  --fit-last N        fit on only the last N values before the holdout
+                      (default 5000: ETS and ARIMA fits grow with the data)
   --json              print the table as JSON`;
 
 export const ADF_HELP = `Usage: flowcast adf --data FILE [--column NAME] [--difference] [--json]
@@ -63,30 +69,33 @@ const seriesArgs = {
 } as const;
 
 export async function baselineCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' } } });
   if (values.help) return void console.log(BASELINE_HELP);
   const y = await readValues(values);
   const period = parseIntOption('--period', values.period, 12);
-  const holdout = parseIntOption('--holdout', values.holdout, 2 * period);
+  const holdout = parseIntOption('--holdout', values.holdout, 2 * Math.max(period, 1));
+  const fitLast = parseIntOption('--fit-last', values['fit-last'], 5000);
   if (y.length <= holdout + period + 1) {
     throw new InvalidArgumentError(
       '--holdout',
       `Expected --holdout below ${y.length - period - 1} (${y.length} values, period ${period}) but received ${holdout}`,
     );
   }
-  const train = y.subarray(0, y.length - holdout);
+  const train = y.subarray(Math.max(0, y.length - holdout - fitLast), y.length - holdout);
   const test = y.subarray(y.length - holdout);
-  const baselines: Baseline[] = [naive(), seasonalNaive(period), drift(), historicalMean(), movingAverage(period), etsBaseline({ period })];
+  const seasonal: Baseline[] = period > 1 ? [seasonalNaive(period)] : [];
+  const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 })];
   const rows = baselines.map((b) => {
     const fitted = b.fit(train);
     const f = fitted.forecast(holdout).mean;
     return { method: fitted.name, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) };
   });
   if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, baselines: rows }, null, 2));
-  console.log(`${y.length} values: fitted on the first ${train.length}, scored on the last ${holdout} (${holdout}-step forecasts)`);
-  console.log('  method                          RMSE          MAE       MAPE %     MASE');
+  const fitted = train.length === y.length - holdout ? `the first ${train.length}` : `the ${train.length} before them (--fit-last)`;
+  console.log(`${y.length} values: scored on the last ${holdout} (${holdout}-step forecasts), fitted on ${fitted}`);
+  console.log(`  ${'method'.padEnd(40)}        RMSE          MAE       MAPE %     MASE`);
   for (const r of rows) {
-    console.log(`  ${r.method.padEnd(26)}${r.rmse.toPrecision(6).padStart(12)}${r.mae.toPrecision(6).padStart(13)}${r.mape.toFixed(3).padStart(11)}${r.mase.toFixed(3).padStart(9)}`);
+    console.log(`  ${r.method.padEnd(40)}${r.rmse.toPrecision(6).padStart(12)}${r.mae.toPrecision(6).padStart(13)}${r.mape.toFixed(3).padStart(11)}${r.mase.toFixed(3).padStart(9)}`);
   }
 }
 
