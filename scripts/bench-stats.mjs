@@ -1,0 +1,47 @@
+// Fitting times of flowcast's arima() and autoArima() beside R forecast's
+// Arima() and auto.arima() on the conformance cases (the series and orders
+// of test/fixtures/r/arima.json and auto_arima.json), measured in one run:
+// R first (scripts/time-stats-r.R, when Rscript and the forecast package are
+// installed), then flowcast, each the median of --reps runs.
+//   npm run bench:stats [-- --reps 3] [-- --json]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { arima } from '../dist/arima/arima.js';
+import { autoArima } from '../dist/arima/auto.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const reps = Number(argv[argv.indexOf('--reps') + 1]) > 0 && argv.includes('--reps') ? Number(argv[argv.indexOf('--reps') + 1]) : 3;
+const json = argv.includes('--json');
+const fixture = (name) => JSON.parse(readFileSync(join(root, 'test', 'fixtures', 'r', name), 'utf8'));
+const arimaCases = fixture('arima.json').cases;
+const autoCases = fixture('auto_arima.json').cases;
+
+let r = null;
+try {
+  r = JSON.parse(execFileSync('Rscript', [join(root, 'scripts', 'time-stats-r.R'), String(reps)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+} catch {
+  console.error('Rscript with the forecast package not found: flowcast times only (Debian: apt-get install r-cran-forecast)');
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = (f) => median(Array.from({ length: reps }, () => { const t0 = performance.now(); f(); return (performance.now() - t0) / 1000; }));
+const rows = [];
+for (const [id, c] of Object.entries(arimaCases)) {
+  const opts = { order: c.order, includeDrift: c.drift, method: c.method, ...(c.m > 1 ? { seasonal: { order: c.seasonal, period: c.m } } : {}), ...(c.xreg ? { xreg: c.xreg } : {}) };
+  rows.push({ kind: 'Arima', id, n: c.y.length, flowcast: time(() => arima(c.y, opts)), R: r?.arima[id] ?? null });
+}
+for (const [id, c] of Object.entries(autoCases)) {
+  rows.push({ kind: 'auto.arima', id, n: c.y.length, flowcast: time(() => autoArima(c.y, { period: c.m, ...(c.xreg ? { xreg: c.xreg } : {}) })), R: r?.auto[id] ?? null });
+}
+if (json) {
+  console.log(JSON.stringify({ reps, R: r?.R ?? null, forecast: r?.forecast ?? null, rows }, null, 2));
+} else {
+  console.log(`fitting times, median of ${reps} (seconds)${r ? `; ${r.R}, forecast ${r.forecast}` : ''}`);
+  console.log(`  ${'fit'.padEnd(40)}${'n'.padStart(6)}${'flowcast'.padStart(10)}${'R'.padStart(10)}${'ratio'.padStart(8)}`);
+  for (const row of rows) {
+    const ratio = row.R ? (row.R / row.flowcast).toFixed(2) + 'x' : '-';
+    console.log(`  ${(row.kind + ' ' + row.id).padEnd(40)}${String(row.n).padStart(6)}${row.flowcast.toFixed(3).padStart(10)}${(row.R?.toFixed(3) ?? '-').padStart(10)}${ratio.padStart(8)}`);
+  }
+}

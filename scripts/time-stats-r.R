@@ -1,0 +1,14 @@
+# Fitting times of R forecast's Arima() and auto.arima() on the conformance
+# cases, for npm run bench:stats (which runs flowcast on the same cases in
+# the same run). Prints JSON: per case, the median of `reps` elapsed seconds.
+#   Rscript scripts/time-stats-r.R [reps]
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "arima-cases.R"))
+source(file.path(here, "auto-arima-cases.R"))
+args <- commandArgs(TRUE)
+reps <- if (length(args)) as.integer(args[1]) else 3L
+time_it <- function(f) median(replicate(reps, system.time(suppressWarnings(f()))[["elapsed"]]))
+out <- list(R = R.version.string, forecast = as.character(packageVersion("forecast")), reps = reps, arima = list(), auto = list())
+for (cs in cases) out$arima[[cs$id]] <- time_it(function() fit_case(cs))
+for (cs in auto_cases) out$auto[[cs$id]] <- time_it(function() fit_auto(cs))
+cat(jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA))
