@@ -1,21 +1,26 @@
 # Conformance fixture for lib/baselines/ets.ts: R forecast's ets() for each
-# additive-error form on AirPassengers and co2 (last 240 months), m = 12.
+# form of its default (restricted) set, additive and multiplicative, on
+# AirPassengers and co2 (last 240 months), m = 12, and its automatic choice.
 #   Rscript scripts/gen-ets-r.R
 suppressMessages(library(forecast))
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
 shared <- file.path(here, "..", "..", "shared", "data")
 read <- function(file, col) read.csv(file.path(shared, file))[[col]]
 series <- list(airpassengers = read("airpassengers_monthly.csv", "passengers"), co2 = tail(read("co2_mauna_loa_monthly.csv", "CO2"), 240))
-forms <- list(ANN = c("ANN", FALSE), AAN = c("AAN", FALSE), AAdN = c("AAN", TRUE), ANA = c("ANA", FALSE), AAA = c("AAA", FALSE), AAdA = c("AAA", TRUE))
+forms <- list(ANN = c("ANN", FALSE), AAN = c("AAN", FALSE), AAdN = c("AAN", TRUE), ANA = c("ANA", FALSE), AAA = c("AAA", FALSE), AAdA = c("AAA", TRUE),
+              MNN = c("MNN", FALSE), MAN = c("MAN", FALSE), MAdN = c("MAN", TRUE), MNA = c("MNA", FALSE), MAA = c("MAA", FALSE), MAdA = c("MAA", TRUE),
+              MNM = c("MNM", FALSE), MAM = c("MAM", FALSE), MAdM = c("MAM", TRUE))
 out <- list(generator = "scripts/gen-ets-r.R", forecast = as.character(packageVersion("forecast")), series = list())
 for (name in names(series)) {
   y <- ts(series[[name]], frequency = 12)
-  res <- list(y = as.numeric(y), m = 12, models = list())
+  auto <- ets(y)
+  res <- list(y = as.numeric(y), m = 12, auto = auto$method, auto_aicc = auto$aicc, models = list())
   for (f in names(forms)) {
     fit <- ets(y, model = forms[[f]][1], damped = as.logical(forms[[f]][2]))
     fc <- forecast(fit, h = 24, level = c(80, 95))
     res$models[[f]] <- list(par = as.list(fit$par), loglik = fit$loglik, aicc = fit$aicc, sigma2 = fit$sigma2,
-                            mean = as.numeric(fc$mean), lower80 = as.numeric(fc$lower[, 1]), upper95 = as.numeric(fc$upper[, 2]))
+                            mean = as.numeric(fc$mean), lower80 = as.numeric(fc$lower[, 1]), upper95 = as.numeric(fc$upper[, 2]),
+                            residuals = as.numeric(residuals(fit)))
   }
   out$series[[name]] <- res
 }

@@ -1,20 +1,25 @@
 /**
- * Exponential smoothing in state-space form with additive errors, as R
- * forecast's ets(): ETS(A,N,N) simple, (A,A,N) Holt, (A,Ad,N) damped,
- * (A,N,A), (A,A,A), (A,Ad,A) Holt-Winters additive. With e_t = y_t - y_hat_t:
+ * Exponential smoothing in state-space form, as R forecast's ets(): the 15
+ * forms of its default set, error A or M, trend N, A or Ad (damped), season
+ * N, A or M, without an additive error on a multiplicative season (R's
+ * restrict = TRUE) and without multiplicative trends.
+ * Additive forms (e_t = y_t - y_hat_t), in error-correction form:
  *   y_hat_t = l + phi b + s_{t-m}
  *   l <- l + phi b + alpha e,  b <- phi b + beta e,  s_t = s_{t-m} + gamma e
+ * Forms with an M use R's smoothing form (filterGeneral) and, for M errors,
+ * the relative error e_t = (y_t - y_hat_t) / y_hat_t.
  * Parameters and initial states (l0, b0, s0 .. s_{m-2}; the last seasonal
- * state makes them sum to 0) maximize the likelihood, i.e. minimize
- * n log(sum e^2), by Nelder-Mead from R's starting values (initstate,
- * initparam) inside R's default bounds: the usual ones (alpha, beta, gamma
- * in [1e-4, 0.9999], beta <= alpha, gamma <= 1 - alpha, phi in [0.8, 0.98])
- * and admissibility (the characteristic roots inside the unit circle). AICc as R:
- * n log(sum e^2) + 2k + 2k(k+1)/(n-k-1), k = parameters + states + 1.
- * Forecast variance (Hyndman et al. 2008, class 1):
- *   sigma^2 (1 + sum_{j<h} c_j^2), c_j = alpha + beta phi_j + gamma [j mod m = 0],
- *   phi_j = phi + .. + phi^j, sigma^2 = sum e^2 / (n - parameters - states) (as R).
- * ets(y, { model: 'auto' }) picks the form with the smallest AICc.
+ * state makes them sum to 0, or to m for M seasons) maximize the likelihood,
+ * i.e. minimize n log(sum e^2) (+ 2 sum log|y_hat| for M errors), by
+ * Nelder-Mead from R's starting values (initstate, initparam) inside R's
+ * default bounds: the usual ones (alpha, beta, gamma in [1e-4, 0.9999],
+ * beta <= alpha, gamma <= 1 - alpha, phi in [0.8, 0.98]) and admissibility
+ * (the characteristic roots inside the unit circle). AICc as R:
+ * -2 log L + 2k + 2k(k+1)/(n-k-1), k = parameters + states + 1;
+ * sigma^2 = sum e^2 / (n - parameters - states). Forecast means and
+ * variances: ets-variance.ts (R's class 1, 2, 3).
+ * ets(y, { model: 'auto' }) picks the form with the smallest AICc
+ * (multiplicative forms only for positive data, seasonal ones for 1 < m <= 24).
  */
 import { InvalidArgumentError } from '../errors.js';
 import { allFinite, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
@@ -22,10 +27,15 @@ import { qnorm } from './distributions.js';
 import { nelderMead } from './nelder-mead.js';
 import { rootModuli } from '../stats/polyroot.js';
 import type { Baseline, FittedBaseline } from './simple.js';
+import { etsMoments } from './ets-variance.js';
 
+export type EtsError = 'A' | 'M';
 export type EtsTrend = 'N' | 'A' | 'Ad';
-export type EtsSeason = 'N' | 'A';
-export type EtsModel = 'ANN' | 'AAN' | 'AAdN' | 'ANA' | 'AAA' | 'AAdA';
+export type EtsSeason = 'N' | 'A' | 'M';
+/** Error, trend (Ad: damped), season; R's restricted set (no additive error with a multiplicative season). */
+export type EtsModel = 'ANN' | 'AAN' | 'AAdN' | 'ANA' | 'AAA' | 'AAdA' | 'MNN' | 'MAN' | 'MAdN' | 'MNA' | 'MAA' | 'MAdA' | 'MNM' | 'MAM' | 'MAdM';
+const ADDITIVE_MODELS: EtsModel[] = ['ANN', 'AAN', 'AAdN', 'ANA', 'AAA', 'AAdA'];
+const MULTIPLICATIVE_MODELS: EtsModel[] = ['MNN', 'MAN', 'MAdN', 'MNA', 'MAA', 'MAdA', 'MNM', 'MAM', 'MAdM'];
 
 export interface EtsFit extends FittedBaseline {
   model: EtsModel;
@@ -45,26 +55,26 @@ export interface EtsFit extends FittedBaseline {
   update(y: ArrayLike<number>): EtsFit;
 }
 
-const ETS_NAMES: Record<EtsModel, string> = {
-  ANN: 'ETS(A,N,N)',
-  AAN: 'ETS(A,A,N)',
-  AAdN: 'ETS(A,Ad,N)',
-  ANA: 'ETS(A,N,A)',
-  AAA: 'ETS(A,A,A)',
-  AAdA: 'ETS(A,Ad,A)',
+const etsName = (model: EtsModel) => {
+  const { error, trend, season } = parse(model);
+  return `ETS(${error},${trend},${season})`;
 };
 
 const LOWER = { alpha: 1e-4, beta: 1e-4, gamma: 1e-4, phi: 0.8 };
 const UPPER = { alpha: 0.9999, beta: 0.9999, gamma: 0.9999, phi: 0.98 };
 
-function parse(model: EtsModel): { trend: EtsTrend; season: EtsSeason } {
+function parse(model: EtsModel): { error: EtsError; trend: EtsTrend; season: EtsSeason } {
   const body = model.slice(1);
   const season = body.at(-1) as EtsSeason;
-  return { trend: body.slice(0, -1) as EtsTrend, season };
+  return { error: model[0] as EtsError, trend: body.slice(0, -1) as EtsTrend, season };
 }
 
-/** Classical additive decomposition's seasonal figure (R decompose): centered moving average, period means, centered. */
-function seasonalFigure(y: Float64Array, m: number): Float64Array {
+/**
+ * Classical decomposition's seasonal figure (R decompose): centered moving
+ * average, then per-phase means of y - trend (additive) or y / trend
+ * (multiplicative), centered to mean 0 or scaled to mean 1.
+ */
+function seasonalFigure(y: Float64Array, m: number, multiplicative = false): Float64Array {
   const n = y.length;
   const trend = new Float64Array(n).fill(NaN);
   const half = Math.floor(m / 2);
@@ -84,27 +94,37 @@ function seasonalFigure(y: Float64Array, m: number): Float64Array {
     let c = 0;
     for (let t = p; t < n; t += m) {
       if (!Number.isNaN(trend[t]!)) {
-        s += y[t]! - trend[t]!;
+        s += multiplicative ? y[t]! / trend[t]! : y[t]! - trend[t]!;
         c++;
       }
     }
     figure[p] = s / c;
   }
   const mean = figure.reduce((a, b) => a + b, 0) / m;
-  return figure.map((v) => v - mean);
+  return figure.map((v) => (multiplicative ? v / mean : v - mean));
 }
 
 /** R's initstate: [l0, b0?, s0 .. s_{m-2}] (s0 the most recent season before the data). */
 function initialState(y: Float64Array, trend: EtsTrend, season: EtsSeason, m: number): number[] {
   let sa = y;
   const seas: number[] = [];
-  if (season === 'A') {
+  if (season !== 'N') {
     if (y.length < 3 * m) throw new InvalidArgumentError('y', `Expected at least ${3 * m} values (three seasons) for a seasonal ETS but received ${y.length}`);
-    const figure = seasonalFigure(y, m);
+    const figure = seasonalFigure(y, m, season === 'M');
     for (let p = m - 1; p >= 1; p--) seas.push(figure[p]!);
-    sa = y.map((v, t) => v - figure[t % m]!);
+    if (season === 'A') sa = y.map((v, t) => v - figure[t % m]!);
+    else {
+      // R: seasonal indices at least 0.01, rescaled when they sum past m.
+      for (let i = 0; i < seas.length; i++) seas[i] = Math.max(seas[i]!, 0.01);
+      const total = seas.reduce((a, b) => a + b, 0);
+      if (total > m) {
+        const denom = seas.reduce((a, b) => a + b + 0.01, 0);
+        for (let i = 0; i < seas.length; i++) seas[i] = seas[i]! / denom;
+      }
+      sa = y.map((v, t) => v / Math.max(figure[t % m]!, 0.01));
+    }
   }
-  const maxn = Math.min(Math.max(10, 2 * (season === 'A' ? m : 1)), sa.length);
+  const maxn = Math.min(Math.max(10, 2 * (season !== 'N' ? m : 1)), sa.length);
   if (trend === 'N') return [sa.subarray(0, maxn).reduce((a, b) => a + b, 0) / maxn, ...seas];
   // lsfit(1:maxn, y): intercept and slope.
   const xm = (maxn + 1) / 2;
@@ -184,15 +204,64 @@ function filter(y: Float64Array, trend: EtsTrend, season: EtsSeason, m: number, 
   return { sse, resid, fitted, l, b, s };
 }
 
+/**
+ * The filter for forms with a multiplicative error or season, in R's
+ * arrangement (etscalc): one-step forecast f = (l + phi b) (+|x) s_{t-m},
+ * relative error e = (y - f) / f for M errors, then the smoothing updates
+ *   l = q + alpha (p - q),  q = l + phi b,  p = y (-|/) s_{t-m}
+ *   b = phi b + (beta / alpha) (l_new - l - phi b)
+ *   s_t = s_{t-m} + gamma (y (-|/) q - s_{t-m})
+ * and -2 log L (constants dropped) = n log(sum e^2) + 2 sum log|f| (M errors).
+ */
+function filterGeneral(y: Float64Array, error: EtsError, trend: EtsTrend, season: EtsSeason, m: number, alpha: number, beta: number, gamma: number, phi: number, init: number[]): Run & { lik: number } {
+  const TOL = 1e-10;
+  const HUGE = 1e10;
+  let l = init[0]!;
+  let b = trend === 'N' ? 0 : init[1]!;
+  const ms = season !== 'N' ? m : 0;
+  const s = Float64Array.from(init.slice(trend === 'N' ? 1 : 2)); // full m states, s[0] the newest
+  const resid = new Float64Array(y.length);
+  const fitted = new Float64Array(y.length);
+  const damp = trend === 'Ad' ? phi : 1;
+  let sse = 0;
+  let sumlog = 0;
+  for (let t = 0; t < y.length; t++) {
+    const phib = trend === 'N' ? 0 : damp * b;
+    const q = l + phib;
+    const old = ms ? s[ms - 1]! : 0;
+    const f = season === 'A' ? q + old : season === 'M' ? q * old : q;
+    if (Number.isNaN(f)) return { sse: NaN, resid, fitted, l, b, s, lik: NaN };
+    const e = error === 'A' ? y[t]! - f : (y[t]! - f) / f;
+    fitted[t] = f;
+    resid[t] = e;
+    sse += e * e;
+    if (error === 'M') sumlog += Math.log(Math.abs(f));
+    const pAdj = season === 'N' ? y[t]! : season === 'A' ? y[t]! - old : Math.abs(old) < TOL ? HUGE : y[t]! / old;
+    const lNew = q + alpha * (pAdj - q);
+    if (trend !== 'N') b = phib + (beta / alpha) * (lNew - l - phib);
+    if (ms) {
+      const target = season === 'A' ? y[t]! - q : Math.abs(q) < TOL ? HUGE : y[t]! / q;
+      const next = old + gamma * (target - old);
+      for (let k = ms - 1; k > 0; k--) s[k] = s[k - 1]!;
+      s[0] = next;
+    }
+    l = lNew;
+  }
+  const lik = y.length * Math.log(sse) + (error === 'M' ? 2 * sumlog : 0);
+  return { sse, resid, fitted, l, b, s, lik };
+}
+
 /** Fits one ETS form by maximum likelihood. */
 function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
-  const { trend, season } = parse(model);
-  const mm = season === 'A' ? m : 1;
+  const { error, trend, season } = parse(model);
+  const general = error === 'M' || season === 'M';
+  const seasonal = season !== 'N';
+  const mm = seasonal ? m : 1;
   // R's initparam.
   const alpha0 = LOWER.alpha + (0.2 * (UPPER.alpha - LOWER.alpha)) / mm;
   const params: number[] = [alpha0];
   if (trend !== 'N') params.push(LOWER.beta + 0.1 * (Math.min(UPPER.beta, alpha0) - LOWER.beta));
-  if (season === 'A') params.push(LOWER.gamma + 0.05 * (Math.min(UPPER.gamma, 1 - alpha0) - LOWER.gamma));
+  if (seasonal) params.push(LOWER.gamma + 0.05 * (Math.min(UPPER.gamma, 1 - alpha0) - LOWER.gamma));
   if (trend === 'Ad') params.push(LOWER.phi + 0.99 * (UPPER.phi - LOWER.phi));
   const np = params.length;
   const x0 = [...params, ...initialState(y, trend, season, m)];
@@ -201,38 +270,53 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
     let i = 0;
     const alpha = x[i++]!;
     const beta = trend !== 'N' ? x[i++]! : 0;
-    const gamma = season === 'A' ? x[i++]! : 0;
+    const gamma = seasonal ? x[i++]! : 0;
     const phi = trend === 'Ad' ? x[i++]! : 1;
     return { alpha, beta, gamma, phi, init: Array.from(x).slice(np) };
+  };
+  // Initial states with the last seasonal one appended: seasonal states sum to 0 (A) or m (M).
+  const fullInit = (init: number[]) => {
+    if (!seasonal) return init;
+    const sum = init.slice(trend === 'N' ? 1 : 2).reduce((a, v) => a + v, 0);
+    return [...init, (season === 'M' ? m : 0) - sum];
+  };
+  const filterOn = (series: Float64Array, q: ReturnType<typeof unpack>): Run & { lik: number } => {
+    if (general) return filterGeneral(series, error, trend, season, m, q.alpha, q.beta, q.gamma, q.phi, fullInit(q.init));
+    const r = filter(series, trend, season, m, q.alpha, q.beta, q.gamma, q.phi, q.init);
+    return { ...r, lik: series.length * Math.log(r.sse) };
   };
   const objective = (x: Float64Array) => {
     const p = unpack(x);
     // R's check.param ("usual" bounds).
     if (p.alpha < LOWER.alpha || p.alpha > UPPER.alpha) return Infinity;
     if (trend !== 'N' && (p.beta < LOWER.beta || p.beta > UPPER.beta || p.beta > p.alpha)) return Infinity;
-    if (season === 'A' && (p.gamma < LOWER.gamma || p.gamma > UPPER.gamma || p.gamma > 1 - p.alpha)) return Infinity;
+    if (seasonal && (p.gamma < LOWER.gamma || p.gamma > UPPER.gamma || p.gamma > 1 - p.alpha)) return Infinity;
     if (trend === 'Ad' && (p.phi < LOWER.phi || p.phi > UPPER.phi)) return Infinity;
     // R's default bounds ("both"): the usual ones above, and admissibility.
-    if (!admissible(p.alpha, trend !== 'N' ? p.beta : null, season === 'A' ? p.gamma : null, trend === 'Ad' ? p.phi : null, m)) return Infinity;
-    const r = filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init);
-    return y.length * Math.log(r.sse);
+    if (!admissible(p.alpha, trend !== 'N' ? p.beta : null, seasonal ? p.gamma : null, trend === 'Ad' ? p.phi : null, m)) return Infinity;
+    if (!general) return y.length * Math.log(filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init).sse);
+    // Multiplicative seasonal states must stay positive.
+    if (season === 'M' && fullInit(p.init).slice(trend === 'N' ? 1 : 2).some((v) => v < 0)) return Infinity;
+    const lik = filterOn(y, p).lik;
+    if (Number.isNaN(lik)) return Infinity;
+    return Math.max(lik, -1e10);
   };
   const best = nelderMead(objective, x0, { maxit: 2000 });
   const p = unpack(best.x);
-  const fit0 = filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init);
+  const fit0 = filterOn(y, p);
   const n = y.length;
-  const lik = n * Math.log(fit0.sse);
+  const lik = fit0.lik;
   const k = best.x.length + 1;
   const aic = lik + 2 * k;
   const sigma2 = fit0.sse / (n - k + 1);
-  const initialStates = Float64Array.from(season === 'A' ? [...p.init, -p.init.slice(trend === 'N' ? 1 : 2).reduce((a, v) => a + v, 0)] : p.init);
+  const initialStates = Float64Array.from(fullInit(p.init));
   // The fitted model on a history: the same parameters and initial states, filtered through it.
-  const make = (history: Float64Array, run: Run): EtsFit => ({
-    name: ETS_NAMES[model],
+  const make = (history: Float64Array, state: Run): EtsFit => ({
+    name: etsName(model),
     model,
     alpha: p.alpha,
     beta: trend !== 'N' ? p.beta : null,
-    gamma: season === 'A' ? p.gamma : null,
+    gamma: seasonal ? p.gamma : null,
     phi: trend === 'Ad' ? p.phi : null,
     initialStates,
     logLik: -0.5 * lik,
@@ -240,8 +324,8 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
     aicc: aic + (2 * k * (k + 1)) / (n - k - 1),
     bic: lik + Math.log(n) * k,
     sigma2,
-    residuals: run.resid,
-    fitted: run.fitted,
+    residuals: state.resid,
+    fitted: state.fitted,
     forecast(hArg, options) {
       const h = positiveInteger('h', hArg);
       plainObject('options', options ?? {});
@@ -249,20 +333,8 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
         if (!Array.isArray(v) || !v.every((l) => typeof l === 'number' && l > 0 && l < 100)) throw invalid('options.level', 'array of percentages in (0, 100)', v);
         return v as number[];
       });
-      const damp = trend === 'Ad' ? p.phi : 1;
-      const mean = new Float64Array(h);
-      const se = new Float64Array(h);
-      let phiSum = 0; // phi + .. + phi^j
-      let varSum = 1;
-      for (let j = 1; j <= h; j++) {
-        phiSum += damp ** j;
-        const seasonal = season === 'A' ? run.s[(m - ((j - 1) % m) - 1)]! : 0;
-        mean[j - 1] = run.l + (trend === 'N' ? 0 : phiSum * run.b) + seasonal;
-        se[j - 1] = Math.sqrt(sigma2 * varSum);
-        // c_j for the next horizon's variance.
-        const cj = p.alpha + (trend === 'N' ? 0 : p.beta * phiSum) + (season === 'A' && j % m === 0 ? p.gamma : 0);
-        varSum += cj * cj;
-      }
+      const { mean, variance } = etsMoments(h, state, { error, trend, season, m, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi, sigma2 });
+      const se = variance.map(Math.sqrt);
       const z = level.map((l) => qnorm(0.5 + l / 200));
       return { mean, level: [...level], lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
     },
@@ -270,7 +342,7 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
       if (!(Array.isArray(next) || (ArrayBuffer.isView(next) && !(next instanceof DataView)))) throw invalid('y', 'array of numbers', next);
       allFinite('y', next as ArrayLike<number>);
       const h2 = Float64Array.from(next as ArrayLike<number>);
-      return make(h2, filter(h2, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init));
+      return make(h2, filterOn(h2, p));
     },
   });
   return make(y, fit0);
@@ -290,19 +362,23 @@ export function etsBaseline(options: { model?: EtsModel | 'auto'; period?: numbe
  */
 export function ets(y: ArrayLike<number>, options: { model?: EtsModel | 'auto'; period?: number } = {}): EtsFit {
   plainObject('options', options);
-  const model = optional(options.model, 'auto' as EtsModel | 'auto', (v) => oneOf('options.model', v, ['auto', 'ANN', 'AAN', 'AAdN', 'ANA', 'AAA', 'AAdA'] as const));
+  const model = optional(options.model, 'auto' as EtsModel | 'auto', (v) => oneOf('options.model', v, ['auto', ...ADDITIVE_MODELS, ...MULTIPLICATIVE_MODELS] as const));
   const m = optional(options.period, 1, (v) => positiveInteger('options.period', v));
   if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
   if ((y as ArrayLike<number>).length < 4) throw new InvalidArgumentError('y', `Expected at least 4 values for ETS but received ${(y as ArrayLike<number>).length}`);
   allFinite('y', y as ArrayLike<number>);
   const x = Float64Array.from(y as ArrayLike<number>);
   if (x.every((v) => v === x[0])) throw new InvalidArgumentError('y', 'Expected a non-constant series for ETS but received a constant one');
+  const positive = x.every((v) => v > 0);
   if (model !== 'auto') {
-    if (parse(model).season === 'A' && m < 2) throw invalid('options.period', 'a season length > 1 for a seasonal ETS model', m);
+    const { error, season } = parse(model);
+    if (season !== 'N' && m < 2) throw invalid('options.period', 'a season length > 1 for a seasonal ETS model', m);
+    if (!positive && (error === 'M' || season === 'M')) throw new InvalidArgumentError('y', `Expected positive values for y with the multiplicative ETS(${model}) but received a value <= 0`);
     return fitModel(x, model, m);
   }
-  const forms: EtsModel[] = ['ANN', 'AAN', 'AAdN'];
-  if (m > 1 && x.length >= 3 * m) forms.push('ANA', 'AAA', 'AAdA');
+  // R's ets(): every form its restrictions allow, seasonal ones for 1 < m <= 24, multiplicative ones for positive data.
+  const seasonalOk = m > 1 && m <= 24 && x.length >= 3 * m;
+  const forms = [...ADDITIVE_MODELS, ...(positive ? MULTIPLICATIVE_MODELS : [])].filter((f) => seasonalOk || parse(f).season === 'N');
   let best: EtsFit | null = null;
   for (const f of forms) {
     try {

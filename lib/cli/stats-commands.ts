@@ -18,7 +18,7 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
 export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--fit-last N] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
-average), exponential smoothing (additive ETS, form chosen by AICc) and
+average), exponential smoothing (ETS, form chosen by AICc) and
 ARIMA (chosen by autoArima, R's auto.arima search) on the values before the
 last H, and scores their H-step forecasts on those H values: RMSE, MAE,
 MAPE and MASE (scaled by the in-sample naive error). The formulas are R
