@@ -108,5 +108,10 @@ t.test('evaluateForecast: the drift baseline uses only the past of each origin',
   t.same(Array.from(ev.predictions.driftLevels).slice(1), expected, 'p_{t-1} + (p_{t-1} - p_0) / (t - 1)');
   t.ok(Math.abs(ev.drift.rmseLevel - rmse(actual, expected)) < 1e-9, `drift RMSE ${ev.drift.rmseLevel} USD`);
   t.ok(Math.abs(ev.skillVsDrift - (1 - ev.model.rmseLevel / ev.drift.rmseLevel)) < 1e-12);
+  // model.evaluate(pipeline, levels) is the same report (the Keras-style entry point).
+  const viaModel = await model.evaluate(p, test);
+  t.same(viaModel.drift, ev.drift, 'model.evaluate(pipeline, levels): the same drift baseline');
+  t.same(viaModel.naive, ev.naive, 'and the same naive baseline');
+  t.equal(viaModel.skillVsNaive, ev.skillVsNaive);
   model.dispose();
 });

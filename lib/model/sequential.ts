@@ -22,6 +22,7 @@ import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.j
 import { NativeStream } from './stream.js';
 import { LevelStream } from '../forecast/level-stream.js';
 import type { ForecastPipeline } from '../forecast/pipeline.js';
+import type { EvaluateForecastOptions, ForecastEvaluation } from '../forecast/evaluate.js';
 import { resolvePipelineOption } from '../forecast/pipeline-option.js';
 
 export interface SequentialConfig {
@@ -576,9 +577,22 @@ export class Sequential {
 
   /**
    * Predicts x and scores against y: the compiled loss, RMSE and MAE over all outputs.
-   * (For baselines and price units, see evaluateForecast.)
+   * With a fitted ForecastPipeline and a series of levels instead, scores the
+   * forecasts in the data's units next to the naive and drift baselines on the
+   * same targets, with skill ratios (evaluateForecast).
    */
-  async evaluate(x: Tensor, y: Tensor, options: PredictOptions = {}): Promise<Evaluation> {
+  evaluate(x: Tensor, y: Tensor, options?: PredictOptions): Promise<Evaluation>;
+  evaluate(pipeline: ForecastPipeline, levels: ArrayLike<number>, options?: EvaluateForecastOptions): Promise<ForecastEvaluation>;
+  async evaluate(a: Tensor | ForecastPipeline, b: Tensor | ArrayLike<number>, options: PredictOptions | EvaluateForecastOptions = {}): Promise<Evaluation | ForecastEvaluation> {
+    const { ForecastPipeline: Pipeline } = await import('../forecast/pipeline.js');
+    if (a instanceof Pipeline) {
+      const { evaluateForecast } = await import('../forecast/evaluate.js');
+      return evaluateForecast(this, a, b as ArrayLike<number>, options as EvaluateForecastOptions);
+    }
+    return this.#evaluateTensors(a as Tensor, b as Tensor, options as PredictOptions);
+  }
+
+  async #evaluateTensors(x: Tensor, y: Tensor, options: PredictOptions): Promise<Evaluation> {
     this.#usable();
     plainObject('options', options);
     const n = this.#checkX('x', x);
