@@ -1,6 +1,6 @@
-// Fitting times of flowcast's arima() and autoArima() beside R forecast's
-// Arima() and auto.arima() on the conformance cases (the series and orders
-// of test/fixtures/r/arima.json and auto_arima.json), measured in one run:
+// Fitting times of flowcast's arima(), autoArima() and ets() beside R
+// forecast's Arima(), auto.arima() and ets() on the conformance cases (the
+// series of test/fixtures/r/arima.json, auto_arima.json and ets.json), measured in one run:
 // R first (scripts/time-stats-r.R, when Rscript and the forecast package are
 // installed), then flowcast, each the median of --reps runs.
 //   npm run bench:stats [-- --reps 3] [-- --json]
@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { arima } from '../dist/arima/arima.js';
 import { autoArima } from '../dist/arima/auto.js';
+import { ets } from '../dist/baselines/ets.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -34,6 +35,16 @@ for (const [id, c] of Object.entries(arimaCases)) {
 }
 for (const [id, c] of Object.entries(autoCases)) {
   rows.push({ kind: 'auto.arima', id, n: c.y.length, flowcast: time(() => autoArima(c.y, { period: c.m, ...(c.xreg ? { xreg: c.xreg } : {}) })), R: r?.auto[id] ?? null });
+}
+const etsSeries = fixture('ets.json').series;
+const etsCases = {
+  airpassengers_auto: [etsSeries.airpassengers.y, {}],
+  airpassengers_MAdM: [etsSeries.airpassengers.y, { model: 'MAdM' }],
+  co2_auto: [etsSeries.co2.y, {}],
+  co2_AAA: [etsSeries.co2.y, { model: 'AAA' }],
+};
+for (const [id, [y, opts]] of Object.entries(etsCases)) {
+  rows.push({ kind: 'ets', id, n: y.length, flowcast: time(() => ets(y, { period: 12, ...opts })), R: r?.ets?.[id] ?? null });
 }
 if (json) {
   console.log(JSON.stringify({ reps, R: r?.R ?? null, forecast: r?.forecast ?? null, rows }, null, 2));

@@ -1,4 +1,4 @@
-# Fitting times of R forecast's Arima() and auto.arima() on the conformance
+# Fitting times of R forecast's Arima(), auto.arima() and ets() on the conformance
 # cases, for npm run bench:stats (which runs flowcast on the same cases in
 # the same run). Prints JSON: per case, the median of `reps` elapsed seconds.
 #   Rscript scripts/time-stats-r.R [reps]
@@ -8,7 +8,11 @@ source(file.path(here, "auto-arima-cases.R"))
 args <- commandArgs(TRUE)
 reps <- if (length(args)) as.integer(args[1]) else 3L
 time_it <- function(f) median(replicate(reps, system.time(suppressWarnings(f()))[["elapsed"]]))
-out <- list(R = R.version.string, forecast = as.character(packageVersion("forecast")), reps = reps, arima = list(), auto = list())
+out <- list(R = R.version.string, forecast = as.character(packageVersion("forecast")), reps = reps, arima = list(), auto = list(), ets = list())
+co2 <- ts(tail(read("co2_mauna_loa_monthly.csv", "CO2"), 240), frequency = 12)
+ets_cases <- list(airpassengers_auto = function() ets(air), airpassengers_MAdM = function() ets(air, model = "MAM", damped = TRUE),
+                  co2_auto = function() ets(co2), co2_AAA = function() ets(co2, model = "AAA", damped = FALSE))
+for (id in names(ets_cases)) out$ets[[id]] <- time_it(ets_cases[[id]])
 for (cs in cases) out$arima[[cs$id]] <- time_it(function() fit_case(cs))
 for (cs in auto_cases) out$auto[[cs$id]] <- time_it(function() fit_auto(cs))
 cat(jsonlite::toJSON(out, auto_unbox = TRUE, digits = NA))

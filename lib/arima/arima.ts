@@ -275,12 +275,10 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
   return { coef: unrotate(coef), value, converged: converged && res.converged, varCoef: unrotateVar(varCoef) };
 }
 
-/** What model selection needs beyond the public fit: stats::arima's own sigma2 and the expanded polynomials. */
+/** What model selection needs beyond the public fit: stats::arima's own sigma2. */
 export interface ArimaDetails {
   /** stats::arima's sigma2: sum v^2/F / n_u (ML) or the CSS mean square. */
   rawSigma2: number;
-  phi: Float64Array;
-  theta: Float64Array;
 }
 const details = new WeakMap<ArimaFit, ArimaDetails>();
 export function arimaDetails(fit: ArimaFit): ArimaDetails {
@@ -367,7 +365,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
       return build(next, nx, s, coef, null, sigma2, null, converged);
     },
   };
-  details.set(fit, { rawSigma2, phi: model.phi, theta: model.theta });
+  details.set(fit, { rawSigma2 });
   return fit;
 }
 
