@@ -46,6 +46,11 @@ t.test("STL equals R's stl(); seasonal strength and nsdiffs equal R forecast's",
     t.ok(Math.abs(seasonalStrength(s.y, s.m) - s.strength) < 1e-9, `${name}: seasonal strength ${s.strength}`);
     t.equal(nsdiffs(s.y, s.m), s.nsdiffs, `${name}: nsdiffs ${s.nsdiffs}`);
   }
+  t.throws(() => stl([1, 2, Number.NaN, 4, 5, 6, 7], 2, { sWindow: 7 }), { name: 'InvalidArgumentError', message: /y/ }, 'stl: NaN');
+  t.throws(() => stl([1, 2, 3, 4, 5], 12, { sWindow: 7 }), { name: 'InvalidArgumentError', message: /two seasons/ }, 'stl: a season longer than the data');
+  t.throws(() => stl([1, 2, 3, 4, 5, 6, 7], 1, { sWindow: 7 }), { name: 'InvalidArgumentError', message: /period/ }, 'stl: period 1');
+  t.throws(() => stl([1, 2, 3, 4, 5, 6, 7], 2, { sWindow: 0 }), { name: 'InvalidArgumentError', message: /options.sWindow/ });
+  t.throws(() => stl([1, 2, 3, 4, 5, 6, 7], 2, { sWindow: 7, tDegree: 2 as 1 }), { name: 'InvalidArgumentError', message: /options.tDegree/ });
   t.equal(nsdiffs([1, 2, 3, 4, 5], 12), 0, 'a season longer than the data: no seasonal difference');
   t.equal(nsdiffs(new Array(40).fill(3), 4), 0, 'constant: none');
   t.throws(() => nsdiffs([1, 2, 3], 1), { name: 'InvalidArgumentError', message: /period/ });

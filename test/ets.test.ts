@@ -1,7 +1,9 @@
 /**
  * ETS against R forecast's ets() for all 15 forms of its default set, six
- * additive-error and nine multiplicative (scripts/gen-ets-r.R), on
- * AirPassengers and co2 (last 240 months), m = 12, and its automatic choice.
+ * additive-error and nine multiplicative (scripts/gen-ets-r.R), and its
+ * automatic choice, on AirPassengers and co2 (last 240 months, m = 12: all
+ * forms), sunspots (m = 12, zeros: additive forms), Taylor (m = 48 > 24:
+ * non-seasonal forms, as R) and 3,000 bitcoin minute closes (non-seasonal).
  * Same likelihood, starting values, bounds (usual + admissible) and
  * Nelder-Mead as R, so the optima coincide: AICc within 1e-6 relative,
  * smoothing parameters within 1e-4, point forecasts within 1e-8 relative
@@ -45,7 +47,8 @@ t.test(`ETS == R forecast ${fixture.forecast} ets()`, async (t) => {
     const auto = ets(s.y, { period: s.m });
     t.equal(auto.name, s.auto, `${name}: automatic choice by AICc is R's ${s.auto}`);
     t.ok(Math.abs(auto.aicc - s.auto_aicc) <= 1e-6 * Math.abs(s.auto_aicc), `${name}: its AICc`);
-    const additive = ets(s.y.map((v) => v - 1000), { period: s.m });
+    const top = Math.max(...s.y);
+    const additive = ets(s.y.map((v) => v - top), { period: s.m });
     t.equal(additive.name[4], 'A', `${name}: data with values <= 0 get additive-error forms only (${additive.name})`);
   }
 });
@@ -62,6 +65,9 @@ t.test('ETS: clear errors', async (t) => {
   t.throws(() => ets(y.slice(0, 20), { model: 'AAA', period: 12 }), { name: 'InvalidArgumentError', message: /three seasons/ });
   t.throws(() => ets([5, 5, 5, 5, 5]), { name: 'InvalidArgumentError', message: /non-constant/ });
   t.throws(() => ets([1, 2]), { name: 'InvalidArgumentError', message: /at least 4 values/ });
+  t.throws(() => ets([1, 2, Number.NaN, 4, 5, 6]), { name: 'InvalidArgumentError', message: /y/ }, 'NaN');
+  t.throws(() => ets(y.slice(0, 30), { model: 'MAM', period: 40 }), { name: 'InvalidArgumentError', message: /three seasons/ }, 'a season longer than the data');
+  t.equal(ets(y.slice(0, 30), { period: 40 }).name.endsWith(',N)'), true, "auto with a season longer than the data: non-seasonal forms only");
   t.throws(() => ets(y, { model: 'AAM' as EtsModel }), { name: 'InvalidArgumentError', message: /options.model/ }, 'additive error with a multiplicative season: restricted, as in R');
   t.throws(() => ets(y, { model: 'MMN' as EtsModel }), { name: 'InvalidArgumentError', message: /options.model/ }, 'multiplicative trend: not offered');
   t.throws(() => ets(y.map((v, i) => (i === 5 ? 0 : v)), { model: 'MNN' }), { name: 'InvalidArgumentError', message: /positive/ }, 'a multiplicative error needs positive data');

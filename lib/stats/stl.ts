@@ -14,6 +14,9 @@
  * Two inner passes, no robustness iterations (R's robust = FALSE).
  */
 
+import { InvalidArgumentError } from '../errors.js';
+import { allFinite, invalid, plainObject, positiveInteger } from '../validate.js';
+
 export interface StlOptions {
   /** Seasonal span n_s (odd, >= 3). */
   sWindow: number;
@@ -143,8 +146,21 @@ function movingAverage(x: Float64Array, n: number, len: number, out: Float64Arra
   }
 }
 
+/**
+ * Decomposes y = seasonal + trend + remainder.
+ * @param period season length m >= 2; y needs more than two seasons
+ * @throws InvalidArgumentError for NaN, a bad period or window, or too little data
+ */
 export function stl(y: ArrayLike<number>, period: number, options: StlOptions): StlResult {
+  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
+  allFinite('y', y);
+  if (!(Number.isInteger(period) && period >= 2)) throw invalid('period', 'an integer season length >= 2', period);
+  plainObject('options', options);
+  positiveInteger('options.sWindow', options.sWindow);
+  for (const key of ['tWindow', 'lWindow', 'sJump', 'tJump', 'lJump'] as const) if (options[key] !== undefined) positiveInteger(`options.${key}`, options[key]);
+  for (const key of ['sDegree', 'tDegree', 'lDegree'] as const) if (options[key] !== undefined && options[key] !== 0 && options[key] !== 1) throw invalid(`options.${key}`, '0 or 1', options[key]);
   const n = y.length;
+  if (n <= 2 * period) throw new InvalidArgumentError('y', `Expected more than ${2 * period} values (two seasons of ${period}) for STL but received ${n}`);
   const x = Float64Array.from(y);
   const np = Math.max(2, period);
   const odd3 = (v: number) => {
