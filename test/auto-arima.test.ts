@@ -61,8 +61,13 @@ t.test(`autoArima selects auto.arima's model (R forecast ${autoFixture.forecast}
   for (const [id, c] of Object.entries(autoFixture.cases)) {
     const fit = autoArima(c.y, { period: c.m, ...(c.xreg ? { xreg: c.xreg } : {}) });
     t.same([fit.order, fit.seasonalOrder], [c.order, c.seasonal], `${id}: ${c.name}`);
-    const tol = id === 'seattle_temp_max' ? 1e-3 : 1e-6;
-    t.ok(Math.abs(fit.aicc - c.aicc) / Math.abs(c.aicc) < tol, `${id}: AICc ${fit.aicc} vs R ${c.aicc} within ${tol}`);
+    if (id === 'seattle_temp_max') {
+      // R's final BFGS stops on its iteration limit (optim code 1) on a ridge of
+      // near-cancelling roots; flowcast restarts it and converges higher.
+      t.ok(fit.converged && fit.aicc < c.aicc, `${id}: converged, AICc ${fit.aicc} below R's ${c.aicc}`);
+    } else {
+      t.ok(Math.abs(fit.aicc - c.aicc) / Math.abs(c.aicc) < 1e-6, `${id}: AICc ${fit.aicc} vs R ${c.aicc} within 1e-6`);
+    }
     t.ok(fit.candidates.length > 4 && fit.candidates.some((m) => m.ic === fit.aicc || fit.approximation), `${id}: the search is reported`);
   }
 });

@@ -195,6 +195,19 @@ function covariance(H: Float64Array, nUsed: number, J: Float64Array | null, k: n
   return out;
 }
 
+/**
+ * R's BFGS (optim defaults: maxit 100, reltol 1.5e-8), restarted once from
+ * where it stopped when it ran out of iterations. Near-cancelling AR and MA
+ * roots leave a long, flat ridge on which the inverse-Hessian estimate goes
+ * stale; a fresh start usually converges in a few dozen more gradients (R
+ * reports such fits with optim code 1 and keeps them). Fits that converge
+ * the first time follow R's path exactly.
+ */
+function minimize(fn: (par: Float64Array) => number, init: Float64Array, parscale: Float64Array): { par: Float64Array; value: number; converged: boolean } {
+  const first = bfgs(fn, init, { parscale });
+  return first.converged ? first : bfgs(fn, first.par, { parscale });
+}
+
 function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64Array): Estimate {
   const { o } = s;
   const narma = o.p + o.q + o.P + o.Q;
@@ -252,7 +265,7 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
   };
   if (s.method === 'CSS') {
     if (npar === 0) return { coef: init, value: css(init), converged: true, varCoef: new Float64Array(0) };
-    const res = bfgs(css, init, { parscale });
+    const res = minimize(css, init, parscale);
     const varCoef = covariance(optimHessian(css, res.par, { parscale }), nUsed, null, npar);
     return { coef: unrotate(res.par), value: res.value, converged: res.converged, varCoef: unrotateVar(varCoef) };
   }
@@ -266,7 +279,7 @@ function estimate(x: Float64Array, s: Spec, cols: Float64Array[], delta: Float64
   }
   init = invertMaBlocks(untransformPars(init, o), o);
   if (npar === 0) return { coef: init, value: ml(init), converged, varCoef: new Float64Array(0) };
-  const res = bfgs(ml, init, { parscale });
+  const res = minimize(ml, init, parscale);
   let coef: Float64Array = invertMaBlocks(res.par, o);
   const value = coef.some((v, i) => v !== res.par[i]) ? ml(coef) : res.value;
   // Delta method through the transform: var = J' (n_u H)^-1 J at the raw optimum.

@@ -88,7 +88,11 @@ export function stationaryCovariance(phi: Float64Array, theta: Float64Array, r: 
       size = Math.max(size, Math.abs(P[i + r * j]!));
     }
     if (!Number.isFinite(size)) return null;
-    if (change <= 1e-17 * size) return P;
+    if (change <= 1e-17 * size) {
+      // The sums above are symmetric only to rounding; the filter reads the lower triangle.
+      mirrorLower(P, r);
+      return P;
+    }
     next.fill(0);
     for (let j = 0; j < r; j++) for (let k = 0; k < r; k++) {
       const akj = A[k + r * j]!;
@@ -117,68 +121,89 @@ export function makeStateSpace(phi: Float64Array, theta: Float64Array, delta: Fl
   return { phi, theta: thetaPadded, delta, r, rd, a: new Float64Array(rd), P: new Float64Array(rd * rd), Pn };
 }
 
-/** Indices of the non-zero entries (expanded seasonal polynomials are mostly zeros). */
-function nonZero(v: Float64Array): number[] {
-  const out: number[] = [];
-  v.forEach((x, i) => x !== 0 && out.push(i));
-  return out;
-}
-
 /**
  * The sparse structure of T, Z and R R', used by every step:
  * T x = (phi_i x_0 + x_{i+1} for i < r; x_0 + Delta'x_d; shifted x_d).
  */
 interface Structure {
-  phiNz: number[];
-  deltaNz: number[];
-  /** (index, value) of the non-zeros of R = (1, theta). */
-  rNz: Array<[number, number]>;
+  phiNz: Int32Array;
+  deltaNz: Int32Array;
+  /** R R' (rd x rd, column-major), R = (1, theta, 0 .. 0). */
+  RRt: Float64Array;
 }
 
 function structure(m: ArimaStateSpace): Structure {
-  const rNz: Array<[number, number]> = [[0, 1]];
-  m.theta.forEach((v, i) => v !== 0 && rNz.push([i + 1, v]));
-  return { phiNz: nonZero(m.phi), deltaNz: nonZero(m.delta), rNz };
+  const nonZero = (v: Float64Array) => Int32Array.from(v.keys()).filter((i) => v[i] !== 0);
+  const { rd } = m;
+  const R = new Float64Array(rd);
+  R[0] = 1;
+  R.set(m.theta, 1);
+  const RRt = new Float64Array(rd * rd);
+  for (let j = 0; j < rd; j++) for (let i = 0; i < rd; i++) RRt[i + rd * j] = R[i]! * R[j]!;
+  return { phiNz: nonZero(m.phi), deltaNz: nonZero(m.delta), RRt };
 }
 
 /** out = T v for a state vector (or one column of a column-major matrix) at offset off. */
 function applyT(m: ArimaStateSpace, st: Structure, v: Float64Array, off: number, out: Float64Array, oOff: number): void {
   const { phi, delta, r, rd } = m;
+  const { phiNz, deltaNz } = st;
   const v0 = v[off]!;
   for (let i = 0; i < r - 1; i++) out[oOff + i] = v[off + i + 1]!;
   out[oOff + r - 1] = 0;
-  for (const i of st.phiNz) out[oOff + i] = out[oOff + i]! + phi[i]! * v0;
+  for (let n = 0; n < phiNz.length; n++) {
+    const i = phiNz[n]!;
+    out[oOff + i] = out[oOff + i]! + phi[i]! * v0;
+  }
   if (rd > r) {
     let t = v0;
-    for (const k of st.deltaNz) t += delta[k]! * v[off + r + k]!;
+    for (let n = 0; n < deltaNz.length; n++) t += delta[deltaNz[n]!]! * v[off + r + deltaNz[n]!]!;
     out[oOff + r] = t;
     for (let i = r + 1; i < rd; i++) out[oOff + i] = v[off + i - 1]!;
   }
 }
 
-/** Pnew = T P T' + R R' (column-major rd x rd): A = T P by columns, then Pnew = A T' by columns. */
-function predictCovariance(m: ArimaStateSpace, st: Structure, P: Float64Array, Pnew: Float64Array, A: Float64Array): void {
+/**
+ * Pnew = T P T' + R R' for symmetric P (column-major rd x rd), in two
+ * sparse passes: A = T P column by column, then Pnew = A T', whose column j
+ * is sum_k T[j, k] A[:, k] (A[:, j + 1] + phi_j A[:, 0] in the ARMA block,
+ * A[:, 0] + sum Delta_k A[:, r + k] in row r, A[:, j - 1] below). Only the
+ * lower triangle is computed, then mirrored. Returns the relative change
+ * max |Pnew - previous Pnew| / max |Pnew|, which the filter uses to detect
+ * the steady state.
+ */
+function predictCovariance(m: ArimaStateSpace, st: Structure, P: Float64Array, Pnew: Float64Array, A: Float64Array): number {
   const { phi, delta, r, rd } = m;
+  const { phiNz, deltaNz, RRt } = st;
   for (let j = 0; j < rd; j++) applyT(m, st, P, rd * j, A, rd * j);
-  // Column j of A T' is sum_k T[j, k] A[:, k]: columns j < r - 1 get A[:, j + 1], column r - 1 none.
-  Pnew.set(A.subarray(rd, rd * r), 0);
-  Pnew.fill(0, rd * (r - 1), rd * r);
-  for (const j of st.phiNz) {
-    const pj = phi[j]!;
-    const col = rd * j;
-    for (let i = 0; i < rd; i++) Pnew[col + i] = Pnew[col + i]! + pj * A[i]!;
-  }
-  if (rd > r) {
-    const col = rd * r;
-    Pnew.set(A.subarray(0, rd), col);
-    for (const k of st.deltaNz) {
-      const dk = delta[k]!;
-      const src = rd * (r + k);
-      for (let i = 0; i < rd; i++) Pnew[col + i] = Pnew[col + i]! + dk * A[src + i]!;
+  let change = 0;
+  let size = 0;
+  // Walks phiNz with j: phi_j, or 0 when lag j + 1 has no AR coefficient.
+  let nextPhi = 0;
+  for (let j = 0; j < rd; j++) {
+    const c = rd * j;
+    const pj = j < r && nextPhi < phiNz.length && phiNz[nextPhi] === j ? phi[phiNz[nextPhi++]!]! : 0;
+    const src = j < r - 1 ? rd * (j + 1) : rd * (j - 1);
+    for (let i = j; i < rd; i++) {
+      let x: number;
+      if (j < r - 1) x = A[src + i]! + pj * A[i]!;
+      else if (j === r - 1) x = pj * A[i]!;
+      else if (j === r) {
+        x = A[i]!;
+        for (let n = 0; n < deltaNz.length; n++) x += delta[deltaNz[n]!]! * A[rd * (r + deltaNz[n]!) + i]!;
+      } else x = A[src + i]!;
+      x += RRt[c + i]!;
+      change = Math.max(change, Math.abs(x - Pnew[c + i]!));
+      size = Math.max(size, Math.abs(x));
+      Pnew[c + i] = x;
     }
-    Pnew.set(A.subarray(rd * r, rd * (rd - 1)), rd * (r + 1));
   }
-  for (const [j, vj] of st.rNz) for (const [i, vi] of st.rNz) Pnew[i + rd * j] = Pnew[i + rd * j]! + vi * vj;
+  mirrorLower(Pnew, rd);
+  return change / size;
+}
+
+/** Copies the lower triangle of a column-major n x n matrix onto its upper one. */
+function mirrorLower(S: Float64Array, n: number): void {
+  for (let j = 1; j < n; j++) for (let i = 0; i < j; i++) S[i + n * j] = S[j + n * i]!;
 }
 
 /** M = Pnew Z (Z = (1, 0.., 0, Delta)); returns F = Z'M. */
@@ -211,10 +236,10 @@ export interface FilterResult {
 export function kalmanFilter(m: ArimaStateSpace, y: ArrayLike<number>, withResiduals: boolean): FilterResult {
   const { r, rd, delta } = m;
   const st = structure(m);
+  const { deltaNz } = st;
   const a = m.a.fill(0);
   const P = m.P;
   const Pnew = Float64Array.from(m.Pn);
-  const prev = new Float64Array(rd * rd);
   const anew = new Float64Array(rd);
   const M = new Float64Array(rd);
   const work = new Float64Array(rd * rd);
@@ -230,23 +255,12 @@ export function kalmanFilter(m: ArimaStateSpace, y: ArrayLike<number>, withResid
   for (let t = 0; t < y.length; t++) {
     applyT(m, st, a, 0, anew, 0);
     if (!steady) {
-      if (t > 0) {
-        prev.set(Pnew);
-        predictCovariance(m, st, P, Pnew, work);
-        let change = 0;
-        let size = 0;
-        for (let i = 0; i < rd * rd; i++) {
-          change = Math.max(change, Math.abs(Pnew[i]! - prev[i]!));
-          size = Math.max(size, Math.abs(Pnew[i]!));
-        }
-        steady = change <= 1e-13 * size;
-
-      }
+      if (t > 0) steady = predictCovariance(m, st, P, Pnew, work) <= 1e-13;
       F = gain(m, st, Pnew, M);
     }
     // v = y - Z'anew
     let v = y[t]! - anew[0]!;
-    for (const k of st.deltaNz) v -= delta[k]! * anew[r + k]!;
+    for (let n = 0; n < deltaNz.length; n++) v -= delta[deltaNz[n]!]! * anew[r + deltaNz[n]!]!;
     if (F < 1e4) {
       used++;
       ssq += (v * v) / F;
@@ -256,11 +270,13 @@ export function kalmanFilter(m: ArimaStateSpace, y: ArrayLike<number>, withResid
     // Same operation order as R's ARIMA_Like, so fits follow R's optimizer path to the last digits.
     for (let i = 0; i < rd; i++) a[i] = anew[i]! + (M[i]! * v) / F;
     if (!steady) {
+      // P = Pnew - M M' / F, symmetric: the lower triangle, mirrored.
       for (let j = 0; j < rd; j++) {
         const mj = M[j]!;
         const col = rd * j;
-        for (let i = 0; i < rd; i++) P[col + i] = Pnew[col + i]! - (M[i]! * mj) / F;
+        for (let i = j; i < rd; i++) P[col + i] = Pnew[col + i]! - (M[i]! * mj) / F;
       }
+      mirrorLower(P, rd);
     }
   }
   return { ssq, sumlog, used, residuals };
@@ -281,7 +297,7 @@ export function kalmanForecast(m: ArimaStateSpace, h: number): { mean: Float64Ar
   for (let step = 0; step < h; step++) {
     applyT(m, st, a, 0, anew, 0);
     let f = anew[0]!;
-    for (const k of st.deltaNz) f += m.delta[k]! * anew[m.r + k]!;
+    for (let n = 0; n < st.deltaNz.length; n++) f += m.delta[st.deltaNz[n]!]! * anew[m.r + st.deltaNz[n]!]!;
     mean[step] = f;
     predictCovariance(m, st, P, Pnew, work);
     variance[step] = gain(m, st, Pnew, M);
