@@ -19,13 +19,19 @@ const cli = join(root, 'dist', 'cli', 'main.js');
 const fixture = join(root, 'test', 'fixtures', 'btc_2017-01-01_03.csv');
 const run = promisify(execFile);
 
+// Each command is killed after 2 minutes (the slowest takes a few seconds):
+// a hung child then fails its test instead of outliving tap's file timeout,
+// which ends this process but not its children.
+const CHILD_TIMEOUT_MS = 120_000;
+
 async function flowcast(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
     return { code: 0, stdout, stderr };
   } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    const e = err as { code: number | null; killed?: boolean; stdout: string; stderr: string };
+    if (e.killed) return { code: -1, stdout: e.stdout, stderr: `flowcast ${args.join(' ')}: killed after ${CHILD_TIMEOUT_MS / 1000} s\n${e.stderr}` };
+    return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
   }
 }
 
