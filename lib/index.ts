@@ -112,3 +112,5 @@ export { arima, arimaBaseline, type ArimaFit, type ArimaOptions, type ArimaMetho
 export { autoArima, autoArimaBaseline, type AutoArimaFit, type AutoArimaOptions, type ArimaCandidate } from './arima/auto.js';
 export { nsdiffs } from './stats/seasonal-diffs.js';
 export { stl, seasonalStrength, type StlOptions, type StlResult } from './stats/stl.js';
+export { mstl, type MstlOptions, type MstlResult } from './stats/mstl.js';
+export { stlf, stlfBaseline, type StlfFit, type StlfOptions, type StlfMethod, type NonSeasonalEtsModel } from './baselines/stlf.js';

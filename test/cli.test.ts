@@ -158,6 +158,11 @@ t.test('baseline and adf commands', async (t) => {
   const held = Array.from(closes.subarray(closes.length - 30));
   const arimaRmse = Math.sqrt(autoArima(train, { period: 60, seasonal: false }).forecast(30).mean.reduce((s, v, i) => s + (v - held[i]!) ** 2, 0) / 30);
   t.ok(Math.abs(table.baselines[6].rmse - arimaRmse) < 1e-9, `ARIMA RMSE ${table.baselines[6].rmse} = autoArima on the same 600 values`);
+  const { stlf } = await import('../lib/baselines/stlf.js');
+  const stlFit = stlf(train, { periods: 60 });
+  t.equal(methods[7], stlFit.name, 'and STL + ETS for the season');
+  const stlRmse = Math.sqrt(stlFit.forecast(30).mean.reduce((s, v, i) => s + (v - held[i]!) ** 2, 0) / 30);
+  t.ok(Math.abs(table.baselines[7].rmse - stlRmse) < 1e-9, `STL + ETS RMSE ${table.baselines[7].rmse} = stlf on the same 600 values`);
   const last = closes[closes.length - 31]!;
   const naiveRmse = Math.sqrt(held.reduce((s, v) => s + (v - last) ** 2, 0) / 30);
   t.ok(Math.abs(table.baselines[0].rmse - naiveRmse) < 1e-9, `naive RMSE ${table.baselines[0].rmse}`);

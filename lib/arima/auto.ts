@@ -100,7 +100,8 @@ export function autoArima(y: ArrayLike<number>, options: AutoArimaOptions = {}):
   const allowMean = optional(options.allowMean, true, (v) => boolean('options.allowMean', v));
   const nmodels = optional(options.nmodels, 94, (v) => positiveInteger('options.nmodels', v));
   const m = seasonal ? period : 1;
-  const approximation = optional(options.approximation, n > 150 || m > 12, (v) => boolean('options.approximation', v));
+  // R's default reads frequency(x), the period even when seasonal = FALSE.
+  const approximation = optional(options.approximation, n > 150 || period > 12, (v) => boolean('options.approximation', v));
   let maxp = Math.min(int('maxp', 5), Math.floor(n / 3));
   let maxq = Math.min(int('maxq', 5), Math.floor(n / 3));
   let maxP = Math.min(int('maxP', 2), Math.floor(n / 3 / m));

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { autoArimaBaseline } from '../arima/auto.js';
 import { etsBaseline } from '../baselines/ets.js';
+import { stlfBaseline } from '../baselines/stlf.js';
 import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
 import { Series } from '../data/series.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -18,18 +19,22 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
 export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--fit-last N] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
-average), exponential smoothing (ETS, form chosen by AICc) and
-ARIMA (chosen by autoArima, R's auto.arima search) on the values before the
-last H, and scores their H-step forecasts on those H values: RMSE, MAE,
-MAPE and MASE (scaled by the in-sample naive error). The formulas are R
-forecast's (naive, snaive, rwf, meanf, ets, auto.arima).
+average), exponential smoothing (ETS, form chosen by AICc), ARIMA (chosen
+by autoArima, R's auto.arima search) and, for seasonal data, STL + ETS
+(an STL decomposition, ETS on the seasonally adjusted values and the last
+season added back) on the values before the last H, and scores their
+H-step forecasts on those H values: RMSE, MAE, MAPE and MASE (scaled by the
+in-sample naive error). The formulas are R forecast's (naive, snaive, rwf,
+meanf, ets, auto.arima, stlf).
 
 Options:
 ${SERIES_OPTIONS}
   --period M          season length (default 12; 1 for none). For seasons
-                      longer than 24 (minute or half-hourly data) the ARIMA
-                      row searches non-seasonal models: a seasonal ARIMA's
-                      state grows with the season and its fits get slow
+                      longer than 24 (minute or half-hourly data) the ETS
+                      row is non-seasonal (as R's ets) and the ARIMA row
+                      searches non-seasonal models (a seasonal ARIMA's
+                      state grows with the season and its fits get slow);
+                      STL + ETS models the season at any length
   --holdout H         values held out for scoring (default 2 x period)
   --fit-last N        fit on only the last N values before the holdout
                       (default 5000: ETS and ARIMA fits grow with the data)
@@ -84,7 +89,8 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   const train = y.subarray(Math.max(0, y.length - holdout - fitLast), y.length - holdout);
   const test = y.subarray(y.length - holdout);
   const seasonal: Baseline[] = period > 1 ? [seasonalNaive(period)] : [];
-  const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 })];
+  const stl: Baseline[] = period > 1 && train.length > 2 * period ? [stlfBaseline({ periods: period })] : [];
+  const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 }), ...stl];
   const rows = baselines.map((b) => {
     const fitted = b.fit(train);
     const f = fitted.forecast(holdout).mean;
