@@ -166,6 +166,13 @@ t.test('baseline and adf commands', async (t) => {
   const last = closes[closes.length - 31]!;
   const naiveRmse = Math.sqrt(held.reduce((s, v) => s + (v - last) ** 2, 0) / 30);
   t.ok(Math.abs(table.baselines[0].rmse - naiveRmse) < 1e-9, `naive RMSE ${table.baselines[0].rmse}`);
+  const multi = JSON.parse((await flowcast(['baseline', '--data', fixture, '--period', '15,60', '--holdout', '30', '--fit-last', '600', '--json'])).stdout);
+  t.same([multi.period, multi.periods], [60, [15, 60]], '--period 15,60: the others use the longest');
+  const stlTwo = stlf(train, { periods: [15, 60] });
+  const stlTwoRmse = Math.sqrt(stlTwo.forecast(30).mean.reduce((s, v, i) => s + (v - held[i]!) ** 2, 0) / 30);
+  t.ok(multi.baselines[7].method === stlTwo.name && Math.abs(multi.baselines[7].rmse - stlTwoRmse) < 1e-9, `STL + ETS over both periods: RMSE ${multi.baselines[7].rmse}`);
+  const twice = await flowcast(['baseline', '--data', fixture, '--period', '60,60']);
+  t.match(twice.stderr, /distinct season lengths for --period/);
   const bad = await flowcast(['baseline', '--data', fixture, '--holdout', '100000']);
   t.match(bad.stderr, /--holdout/);
 });

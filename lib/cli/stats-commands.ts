@@ -16,7 +16,7 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
   --time NAME         time column (default Timestamp; epoch numbers or ISO dates)
   --time-unit s|ms    unit of a numeric time column (default s)`;
 
-export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M] [--holdout H] [--fit-last N] [--json]
+export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M[,M2..]] [--holdout H] [--fit-last N] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
 average), exponential smoothing (ETS, form chosen by AICc), ARIMA (chosen
@@ -34,7 +34,10 @@ ${SERIES_OPTIONS}
                       row is non-seasonal (as R's ets) and the ARIMA row
                       searches non-seasonal models (a seasonal ARIMA's
                       state grows with the season and its fits get slow);
-                      STL + ETS models the season at any length
+                      STL + ETS models the season at any length. Several
+                      periods (48,336: daily and weekly in half-hourly
+                      data) are all decomposed by STL + ETS; the other
+                      rows use the longest
   --holdout H         values held out for scoring (default 2 x period)
   --fit-last N        fit on only the last N values before the holdout
                       (default 5000: ETS and ARIMA fits grow with the data)
@@ -77,7 +80,11 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' } } });
   if (values.help) return void console.log(BASELINE_HELP);
   const y = await readValues(values);
-  const period = parseIntOption('--period', values.period, 12);
+  // Several periods (e.g. 48,336): STL + ETS decomposes them all; the other
+  // rows use the longest, as R's msts gives frequency = the longest period.
+  const periods = (values.period ?? '12').split(',').map((p) => parseIntOption('--period', p.trim(), 12));
+  if (new Set(periods).size !== periods.length) throw new InvalidArgumentError('--period', `Expected distinct season lengths for --period but received "${values.period}"`);
+  const period = Math.max(...periods);
   const holdout = parseIntOption('--holdout', values.holdout, 2 * Math.max(period, 1));
   const fitLast = parseIntOption('--fit-last', values['fit-last'], 5000);
   if (y.length <= holdout + period + 1) {
@@ -89,14 +96,15 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   const train = y.subarray(Math.max(0, y.length - holdout - fitLast), y.length - holdout);
   const test = y.subarray(y.length - holdout);
   const seasonal: Baseline[] = period > 1 ? [seasonalNaive(period)] : [];
-  const stl: Baseline[] = period > 1 && train.length > 2 * period ? [stlfBaseline({ periods: period })] : [];
+  const stlPeriods = periods.filter((p) => p > 1);
+  const stl: Baseline[] = stlPeriods.length > 0 && train.length > 2 * period ? [stlfBaseline({ periods: stlPeriods })] : [];
   const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 }), ...stl];
   const rows = baselines.map((b) => {
     const fitted = b.fit(train);
     const f = fitted.forecast(holdout).mean;
     return { method: fitted.name, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) };
   });
-  if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, baselines: rows }, null, 2));
+  if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, periods, baselines: rows }, null, 2));
   const fitted = train.length === y.length - holdout ? `the first ${train.length}` : `the ${train.length} before them (--fit-last)`;
   console.log(`${y.length} values: scored on the last ${holdout} (${holdout}-step forecasts), fitted on ${fitted}`);
   console.log(`  ${'method'.padEnd(40)}        RMSE          MAE       MAPE %     MASE`);
