@@ -113,4 +113,5 @@ export { autoArima, autoArimaBaseline, type AutoArimaFit, type AutoArimaOptions,
 export { nsdiffs } from './stats/seasonal-diffs.js';
 export { stl, seasonalStrength, type StlOptions, type StlResult } from './stats/stl.js';
 export { mstl, type MstlOptions, type MstlResult } from './stats/mstl.js';
+export { lineChart, type ChartOptions, type ChartLine, type ChartBand } from './plot/chart.js';
 export { stlf, stlfBaseline, type StlfFit, type StlfOptions, type StlfMethod, type NonSeasonalEtsModel } from './baselines/stlf.js';

@@ -60,7 +60,8 @@ t.test('demo smoke test: a small slice of the real data, 1 epoch, --json', async
 });
 
 t.test('demo prints a results table by default', async (t) => {
-  const r = await flowcast(['demo', '--data', fixture, '--train', '2017-01-01,2017-01-02', '--test', '2017-01-02,2017-01-03', '--epochs', '1', '--quiet']);
+  const plot = join(mkdtempSync(join(tmpdir(), 'flowcast-plot-')), 'test.svg');
+  const r = await flowcast(['demo', '--data', fixture, '--train', '2017-01-01,2017-01-02', '--test', '2017-01-02,2017-01-03', '--epochs', '1', '--quiet', '--plot', plot]);
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /Train\s+2017-01-01 < t <= 2017-01-02: 958 rows/);
   t.match(r.stdout, /LSTM\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
@@ -68,6 +69,13 @@ t.test('demo prints a results table by default', async (t) => {
   t.match(r.stdout, /drift \(mean change\)\s+[\d.]+/);
   t.match(r.stdout, /skill vs drift/);
   t.equal(r.stderr, '', 'quiet: nothing on stderr');
+  t.match(r.stdout, `Plot      ${plot}`);
+  const svg = readFileSync(plot, 'utf8');
+  t.match(svg, /^<svg[\s\S]*first 300 one-step forecasts of Close[\s\S]*<\/svg>\n$/, '--plot writes the test forecasts as SVG');
+  t.equal((svg.match(/<path class="line"/g) ?? []).length, 3, 'actual, LSTM and naive');
+  const noTest = await flowcast(['train', '--data', fixture, '--out', join(tmpdir(), 'never.safetensors'), '--plot', plot]);
+  t.equal(noTest.code, 1);
+  t.match(noTest.stderr, /Expected --test with --plot/);
 });
 
 t.test('train, evaluate, predict round trip', async (t) => {
@@ -171,6 +179,16 @@ t.test('baseline and adf commands', async (t) => {
   const stlTwo = stlf(train, { periods: [15, 60] });
   const stlTwoRmse = Math.sqrt(stlTwo.forecast(30).mean.reduce((s, v, i) => s + (v - held[i]!) ** 2, 0) / 30);
   t.ok(multi.baselines[7].method === stlTwo.name && Math.abs(multi.baselines[7].rmse - stlTwoRmse) < 1e-9, `STL + ETS over both periods: RMSE ${multi.baselines[7].rmse}`);
+  const plot = join(mkdtempSync(join(tmpdir(), 'flowcast-plot-')), 'baseline.svg');
+  const drawn = await flowcast(['baseline', '--data', fixture, '--period', '60', '--holdout', '30', '--fit-last', '600', '--plot', plot]);
+  t.equal(drawn.code, 0, drawn.stderr);
+  const svg = readFileSync(plot, 'utf8');
+  const best = [...table.baselines].sort((a: { rmse: number }, b: { rmse: number }) => a.rmse - b.rmse)[0].method as string;
+  t.match(svg, `${best} (RMSE`, 'the best method');
+  // Its 80% band when it has intervals (a moving average has none).
+  t.equal(svg.includes(`${best} 80% interval`), !best.startsWith('moving average'), 'the best method\'s interval, when it has one');
+  t.match(svg, /naive \(RMSE/, 'naive always shown');
+  t.ok((svg.match(/<path class="line"/g) ?? []).length >= 4, 'actual and at least three forecasts');
   const twice = await flowcast(['baseline', '--data', fixture, '--period', '60,60']);
   t.match(twice.stderr, /distinct season lengths for --period/);
   const bad = await flowcast(['baseline', '--data', fixture, '--holdout', '100000']);

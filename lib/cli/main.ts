@@ -51,6 +51,7 @@ Options:
   --test START,END    test range (default 2017-06-01,2017-06-30)
   --seed N            weight initialization seed (default 0)
   --save FILE         save the trained model and its pipeline (.safetensors)
+  --plot FILE.svg     draw the first 300 test forecasts (LSTM, naive) and the price
   --json              print one JSON object on stdout instead of a table
   --quiet             no progress bar`,
   train: `Usage: flowcast train --data FILE --out MODEL [options]
@@ -71,6 +72,7 @@ Options:
   --epochs N          (default 10)   --batch-size N (default 100)
   --learning-rate X   Adam learning rate (default 0.001)
   --seed N            (default 0)
+  --plot FILE.svg     draw the first 300 test forecasts (needs --test)
   --json              print the report as JSON
   --quiet             no progress bar`,
   predict: `Usage: flowcast predict (--model MODEL | --onnx FILE) --data FILE [--range START,END] [--out FILE]
@@ -108,6 +110,7 @@ async function demo(argv: string[]): Promise<void> {
       test: { type: 'string' },
       seed: { type: 'string' },
       save: { type: 'string' },
+      plot: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -132,6 +135,7 @@ async function demo(argv: string[]): Promise<void> {
     seed: parseSeedOption('--seed', values.seed),
     progress: !values.quiet,
     save: values.save,
+    plot: values.plot,
   };
   report(await runWorkflow(options), Boolean(values.json));
 }
@@ -156,6 +160,7 @@ async function train(argv: string[]): Promise<void> {
       'batch-size': { type: 'string' },
       'learning-rate': { type: 'string' },
       seed: { type: 'string' },
+      plot: { type: 'string' },
       json: { type: 'boolean' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -183,7 +188,9 @@ async function train(argv: string[]): Promise<void> {
     seed: parseSeedOption('--seed', values.seed),
     progress: !values.quiet,
     save: values.out,
+    plot: values.plot,
   };
+  if (options.plot && !options.test) throw new InvalidArgumentError('--plot', 'Expected --test with --plot (the plot shows the test forecasts)');
   report(await runWorkflow(options), Boolean(values.json));
 }
 

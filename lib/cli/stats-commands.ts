@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { autoArimaBaseline } from '../arima/auto.js';
 import { etsBaseline } from '../baselines/ets.js';
 import { stlfBaseline } from '../baselines/stlf.js';
+import { writeBaselinePlot } from './plots.js';
 import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
 import { Series } from '../data/series.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -16,7 +17,7 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
   --time NAME         time column (default Timestamp; epoch numbers or ISO dates)
   --time-unit s|ms    unit of a numeric time column (default s)`;
 
-export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M[,M2..]] [--holdout H] [--fit-last N] [--json]
+export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M[,M2..]] [--holdout H] [--fit-last N] [--plot FILE.svg] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
 average), exponential smoothing (ETS, form chosen by AICc), ARIMA (chosen
@@ -41,6 +42,9 @@ ${SERIES_OPTIONS}
   --holdout H         values held out for scoring (default 2 x period)
   --fit-last N        fit on only the last N values before the holdout
                       (default 5000: ETS and ARIMA fits grow with the data)
+  --plot FILE.svg     also draw the holdout with the forecasts of naive and
+                      of the three lowest-RMSE methods, and the best one's
+                      80% interval
   --json              print the table as JSON`;
 
 export const ADF_HELP = `Usage: flowcast adf --data FILE [--column NAME] [--difference] [--json]
@@ -77,7 +81,7 @@ const seriesArgs = {
 } as const;
 
 export async function baselineCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' }, plot: { type: 'string' } } });
   if (values.help) return void console.log(BASELINE_HELP);
   const y = await readValues(values);
   // Several periods (e.g. 48,336): STL + ETS decomposes them all; the other
@@ -93,17 +97,19 @@ export async function baselineCommand(argv: string[]): Promise<void> {
       `Expected --holdout below ${y.length - period - 1} (${y.length} values, period ${period}) but received ${holdout}`,
     );
   }
-  const train = y.subarray(Math.max(0, y.length - holdout - fitLast), y.length - holdout);
+  const firstIndex = Math.max(0, y.length - holdout - fitLast);
+  const train = y.subarray(firstIndex, y.length - holdout);
   const test = y.subarray(y.length - holdout);
   const seasonal: Baseline[] = period > 1 ? [seasonalNaive(period)] : [];
   const stlPeriods = periods.filter((p) => p > 1);
   const stl: Baseline[] = stlPeriods.length > 0 && train.length > 2 * period ? [stlfBaseline({ periods: stlPeriods })] : [];
   const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 }), ...stl];
-  const rows = baselines.map((b) => {
+  const forecasts = baselines.map((b) => {
     const fitted = b.fit(train);
-    const f = fitted.forecast(holdout).mean;
-    return { method: fitted.name, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) };
+    return { method: fitted.name, forecast: fitted.forecast(holdout) };
   });
+  const rows = forecasts.map(({ method, forecast: { mean: f } }) => ({ method, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) }));
+  if (values.plot) await writeBaselinePlot(values.plot, train, firstIndex, test, forecasts.map((f, i) => ({ ...f, rmse: rows[i]!.rmse })));
   if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, periods, baselines: rows }, null, 2));
   const fitted = train.length === y.length - holdout ? `the first ${train.length}` : `the ${train.length} before them (--fit-last)`;
   console.log(`${y.length} values: scored on the last ${holdout} (${holdout}-step forecasts), fitted on ${fitted}`);

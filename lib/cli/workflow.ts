@@ -14,6 +14,10 @@ import { sequential } from '../model/sequential.js';
 import { binding } from '../native.js';
 import { InvalidArgumentError } from '../errors.js';
 import { isoMinute, readTable } from './args.js';
+import { writeTestPlot } from './plots.js';
+
+/** Test forecasts drawn by --plot: enough to see single steps. */
+const PLOT_POINTS = 300;
 
 export interface WorkflowOptions {
   data: string;
@@ -35,6 +39,8 @@ export interface WorkflowOptions {
   progress: boolean;
   /** Save the trained model (with its pipeline) here. */
   save?: string;
+  /** Draw the first test forecasts here (SVG). */
+  plot?: string;
 }
 
 export interface RangeReport {
@@ -52,6 +58,7 @@ export interface RangeReport {
 export interface WorkflowReport {
   data: { file: string; rows: number; column: string; bounds: SliceBounds; train: RangeReport; test?: RangeReport };
   model: { layers: string[]; parameters: number; isa: string; seed: number; saved?: string };
+  plot?: string;
   training: {
     epochs: number;
     batch_size: number;
@@ -139,7 +146,12 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
       if (test.length === 0) throw new InvalidArgumentError('--test', `Expected rows in the test range ${o.test.join(' .. ')} but found none`);
       // Stateful layers start the test period from a clean state, as after each training epoch.
       model.resetStates();
-      const ev = await evaluateForecast(model, pipeline, test.values(o.column), { batchSize: o.batchSize });
+      const testLevels = test.values(o.column);
+      const ev = await evaluateForecast(model, pipeline, testLevels, { batchSize: o.batchSize });
+      if (o.plot) {
+        await writeTestPlot(o.plot, ev, testLevels, test.time, PLOT_POINTS, o.column);
+        report.plot = o.plot;
+      }
       report.data.test = sliceReport(test, o.test, ev.samples);
       const scores = (s: typeof ev.model) => ({ rmse: s.rmse, mae: s.mae, rmse_usd: s.rmseLevel, mae_usd: s.maeLevel });
       report.test = {
@@ -191,5 +203,6 @@ export function formatReport(r: WorkflowReport): string {
     lines.push(`  skill vs drift (1 - RMSE_lstm/RMSE_drift, USD): ${f(skillDrift, 4)} ${skillDrift > 0 ? '(LSTM beats drift)' : '(drift wins)'}`);
   }
   if (r.model.saved) lines.push(`Saved     ${r.model.saved}`);
+  if (r.plot) lines.push(`Plot      ${r.plot}`);
   return lines.join('\n');
 }
