@@ -6,17 +6,10 @@
 # two middle order statistics of |remainder| in descending order, gets a wrong
 # second one, and its robustness scale is no longer 6 median |r|.
 #   Rscript scripts/gen-stl-r.R
-suppressMessages(library(forecast))
-here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
-shared <- file.path(here, "..", "..", "shared", "data")
-read <- function(file, col) read.csv(file.path(shared, file))[[col]]
-series <- list(
-  airpassengers = ts(read("airpassengers_monthly.csv", "passengers"), frequency = 12),
-  co2 = ts(tail(read("co2_mauna_loa_monthly.csv", "CO2"), 240), frequency = 12),
-  sunspots = ts(tail(read("sunspots_monthly.csv", "sunspots"), 600), frequency = 12),
-  taylor = ts(head(read("taylor_electricity_halfhourly.csv", "demand_MW"), 1344), frequency = 48),
+source(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), "seasonal-series.R"))
+series <- c(seasonal_series, list(
   seattle_temp_max = ts(read("seattle_weather_daily.csv", "temp_max"), frequency = 7)
-)
+))
 out <- list(generator = "scripts/gen-stl-r.R", forecast = as.character(packageVersion("forecast")), R = R.version.string, series = list())
 for (nm in names(series)) {
   y <- series[[nm]]

@@ -171,6 +171,9 @@ t.test('baseline and adf commands', async (t) => {
   t.equal(methods[7], stlFit.name, 'and STL + ETS for the season');
   const stlRmse = Math.sqrt(stlFit.forecast(30).mean.reduce((s, v, i) => s + (v - held[i]!) ** 2, 0) / 30);
   t.ok(Math.abs(table.baselines[7].rmse - stlRmse) < 1e-9, `STL + ETS RMSE ${table.baselines[7].rmse} = stlf on the same 600 values`);
+  const { thetaf } = await import('../lib/baselines/theta.js');
+  const thetaRmse = Math.sqrt(thetaf(train, { period: 60 }).forecast(30).mean.reduce((s, v, i) => s + (v - held[i]!) ** 2, 0) / 30);
+  t.ok(table.baselines[8].method === 'Theta' && Math.abs(table.baselines[8].rmse - thetaRmse) < 1e-9, `Theta RMSE ${table.baselines[8].rmse} = thetaf on the same 600 values`);
   const last = closes[closes.length - 31]!;
   const naiveRmse = Math.sqrt(held.reduce((s, v) => s + (v - last) ** 2, 0) / 30);
   t.ok(Math.abs(table.baselines[0].rmse - naiveRmse) < 1e-9, `naive RMSE ${table.baselines[0].rmse}`);

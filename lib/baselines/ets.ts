@@ -252,7 +252,20 @@ function filterGeneral(y: Float64Array, error: EtsError, trend: EtsTrend, season
 }
 
 /** Fits one ETS form by maximum likelihood. */
-function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
+/**
+ * What Nelder-Mead minimizes: 'lik', -2 log L (R's default), or 'mse', the
+ * mean squared one-step error as R's etscalc accumulates it (a running mean,
+ * amse = (amse (k - 1) + e^2) / k), which R's ses() uses.
+ */
+type OptCrit = 'lik' | 'mse';
+
+function runningMse(resid: Float64Array): number {
+  let amse = 0;
+  for (let k = 1; k <= resid.length; k++) amse = (amse * (k - 1) + resid[k - 1]! * resid[k - 1]!) / k;
+  return amse;
+}
+
+function fitModel(y: Float64Array, model: EtsModel, m: number, optCrit: OptCrit = 'lik'): EtsFit {
   const { error, trend, season } = parse(model);
   const general = error === 'M' || season === 'M';
   const seasonal = season !== 'N';
@@ -294,7 +307,10 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
     if (trend === 'Ad' && (p.phi < LOWER.phi || p.phi > UPPER.phi)) return Infinity;
     // R's default bounds ("both"): the usual ones above, and admissibility.
     if (!admissible(p.alpha, trend !== 'N' ? p.beta : null, seasonal ? p.gamma : null, trend === 'Ad' ? p.phi : null, m)) return Infinity;
-    if (!general) return y.length * Math.log(filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init).sse);
+    if (!general) {
+      const run = filter(y, trend, season, m, p.alpha, p.beta, p.gamma, p.phi, p.init);
+      return optCrit === 'mse' ? runningMse(run.resid) : y.length * Math.log(run.sse);
+    }
     // Multiplicative seasonal states must stay positive.
     if (season === 'M' && fullInit(p.init).slice(trend === 'N' ? 1 : 2).some((v) => v < 0)) return Infinity;
     const lik = filterOn(y, p).lik;
@@ -348,6 +364,24 @@ function fitModel(y: Float64Array, model: EtsModel, m: number): EtsFit {
   return make(y, fit0);
 }
 
+/**
+ * Simple exponential smoothing as R forecast's ses(): ETS(A,N,N) with alpha
+ * and the initial level chosen by the mean squared one-step error.
+ * @example ses(y).forecast(10).mean
+ */
+export function ses(y: ArrayLike<number>): EtsFit {
+  return fitModel(checkEtsSeries(y), 'ANN', 1, 'mse');
+}
+
+function checkEtsSeries(y: unknown): Float64Array {
+  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
+  if ((y as ArrayLike<number>).length < 4) throw new InvalidArgumentError('y', `Expected at least 4 values for ETS but received ${(y as ArrayLike<number>).length}`);
+  allFinite('y', y as ArrayLike<number>);
+  const x = Float64Array.from(y as ArrayLike<number>);
+  if (x.every((v) => v === x[0])) throw new InvalidArgumentError('y', 'Expected a non-constant series for ETS but received a constant one');
+  return x;
+}
+
 /** ETS as a Baseline (fit / forecast / update), for tables and backtests. */
 export function etsBaseline(options: { model?: EtsModel | 'auto'; period?: number } = {}): Baseline {
   const label = `ETS ${options.model ?? 'auto'}`;
@@ -364,11 +398,7 @@ export function ets(y: ArrayLike<number>, options: { model?: EtsModel | 'auto'; 
   plainObject('options', options);
   const model = optional(options.model, 'auto' as EtsModel | 'auto', (v) => oneOf('options.model', v, ['auto', ...ADDITIVE_MODELS, ...MULTIPLICATIVE_MODELS] as const));
   const m = optional(options.period, 1, (v) => positiveInteger('options.period', v));
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  if ((y as ArrayLike<number>).length < 4) throw new InvalidArgumentError('y', `Expected at least 4 values for ETS but received ${(y as ArrayLike<number>).length}`);
-  allFinite('y', y as ArrayLike<number>);
-  const x = Float64Array.from(y as ArrayLike<number>);
-  if (x.every((v) => v === x[0])) throw new InvalidArgumentError('y', 'Expected a non-constant series for ETS but received a constant one');
+  const x = checkEtsSeries(y);
   const positive = x.every((v) => v > 0);
   if (model !== 'auto') {
     const { error, season } = parse(model);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { autoArimaBaseline } from '../arima/auto.js';
 import { etsBaseline } from '../baselines/ets.js';
 import { stlfBaseline } from '../baselines/stlf.js';
+import { thetaBaseline } from '../baselines/theta.js';
 import { writeBaselinePlot } from './plots.js';
 import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
 import { Series } from '../data/series.js';
@@ -21,12 +22,12 @@ export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAM
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
 average), exponential smoothing (ETS, form chosen by AICc), ARIMA (chosen
-by autoArima, R's auto.arima search) and, for seasonal data, STL + ETS
-(an STL decomposition, ETS on the seasonally adjusted values and the last
-season added back) on the values before the last H, and scores their
-H-step forecasts on those H values: RMSE, MAE, MAPE and MASE (scaled by the
-in-sample naive error). The formulas are R forecast's (naive, snaive, rwf,
-meanf, ets, auto.arima, stlf).
+by autoArima, R's auto.arima search), for seasonal data STL + ETS (an STL
+decomposition, ETS on the seasonally adjusted values and the last season
+added back), and the Theta method (SES with drift) on the values before
+the last H, and scores their H-step forecasts on those H values: RMSE, MAE,
+MAPE and MASE (scaled by the in-sample naive error). The formulas are R
+forecast's (naive, snaive, rwf, meanf, ets, auto.arima, stlf, thetaf).
 
 Options:
 ${SERIES_OPTIONS}
@@ -103,7 +104,7 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   const seasonal: Baseline[] = period > 1 ? [seasonalNaive(period)] : [];
   const stlPeriods = periods.filter((p) => p > 1);
   const stl: Baseline[] = stlPeriods.length > 0 && train.length > 2 * period ? [stlfBaseline({ periods: stlPeriods })] : [];
-  const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 }), ...stl];
+  const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 }), ...stl, thetaBaseline({ period })];
   const forecasts = baselines.map((b) => {
     const fitted = b.fit(train);
     return { method: fitted.name, forecast: fitted.forecast(holdout) };
