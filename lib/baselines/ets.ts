@@ -22,7 +22,7 @@
  * (multiplicative forms only for positive data, seasonal ones for 1 < m <= 24).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
+import { allFinite, boolean, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm } from './distributions.js';
 import { nelderMead } from './nelder-mead.js';
 import { rootModuli } from '../stats/polyroot.js';
@@ -364,6 +364,15 @@ function fitModel(y: Float64Array, model: EtsModel, m: number, optCrit: OptCrit 
   return make(y, fit0);
 }
 
+export interface EtsOptions {
+  /** A form, or 'auto' (default): the smallest AICc. */
+  model?: EtsModel | 'auto';
+  /** Season length m (default 1). */
+  period?: number;
+  /** 'auto' considers additive forms only (R's additive.only; R's ets forces it with a Box-Cox lambda). */
+  additiveOnly?: boolean;
+}
+
 /**
  * Simple exponential smoothing as R forecast's ses(): ETS(A,N,N) with alpha
  * and the initial level chosen by the mean squared one-step error.
@@ -383,7 +392,7 @@ function checkEtsSeries(y: unknown): Float64Array {
 }
 
 /** ETS as a Baseline (fit / forecast / update), for tables and backtests. */
-export function etsBaseline(options: { model?: EtsModel | 'auto'; period?: number } = {}): Baseline {
+export function etsBaseline(options: EtsOptions = {}): Baseline {
   const label = `ETS ${options.model ?? 'auto'}`;
   return { name: label, fit: (y) => ets(y, options) };
 }
@@ -394,10 +403,11 @@ export function etsBaseline(options: { model?: EtsModel | 'auto'; period?: numbe
  * @param options model; period m (seasonal forms need period > 1 and three seasons of data)
  * @example const fit = ets(passengers, { period: 12 }); fit.model; fit.forecast(12).mean
  */
-export function ets(y: ArrayLike<number>, options: { model?: EtsModel | 'auto'; period?: number } = {}): EtsFit {
+export function ets(y: ArrayLike<number>, options: EtsOptions = {}): EtsFit {
   plainObject('options', options);
   const model = optional(options.model, 'auto' as EtsModel | 'auto', (v) => oneOf('options.model', v, ['auto', ...ADDITIVE_MODELS, ...MULTIPLICATIVE_MODELS] as const));
   const m = optional(options.period, 1, (v) => positiveInteger('options.period', v));
+  const additiveOnly = optional(options.additiveOnly, false, (v) => boolean('options.additiveOnly', v));
   const x = checkEtsSeries(y);
   const positive = x.every((v) => v > 0);
   if (model !== 'auto') {
@@ -408,7 +418,7 @@ export function ets(y: ArrayLike<number>, options: { model?: EtsModel | 'auto'; 
   }
   // R's ets(): every form its restrictions allow, seasonal ones for 1 < m <= 24, multiplicative ones for positive data.
   const seasonalOk = m > 1 && m <= 24 && x.length >= 3 * m;
-  const forms = [...ADDITIVE_MODELS, ...(positive ? MULTIPLICATIVE_MODELS : [])].filter((f) => seasonalOk || parse(f).season === 'N');
+  const forms = [...ADDITIVE_MODELS, ...(positive && !additiveOnly ? MULTIPLICATIVE_MODELS : [])].filter((f) => seasonalOk || parse(f).season === 'N');
   let best: EtsFit | null = null;
   for (const f of forms) {
     try {
