@@ -192,6 +192,17 @@ t.test('baseline and adf commands', async (t) => {
   t.equal(svg.includes(`${best} 80% interval`), !best.startsWith('moving average'), 'the best method\'s interval, when it has one');
   t.match(svg, /naive \(RMSE/, 'naive always shown');
   t.ok((svg.match(/<path class="line"/g) ?? []).length >= 4, 'actual and at least three forecasts');
+  // --origins 3 --step 30: origins at n - 90, n - 60, n - 30; naive forecasts the value before each.
+  const rolled = await flowcast(['baseline', '--data', fixture, '--period', '60', '--holdout', '30', '--fit-last', '600', '--origins', '3', '--step', '30', '--json']);
+  t.equal(rolled.code, 0, rolled.stderr);
+  const walk = JSON.parse(rolled.stdout);
+  let se = 0;
+  for (const o of [closes.length - 90, closes.length - 60, closes.length - 30]) for (let j = 0; j < 30; j++) se += (closes[o + j]! - closes[o - 1]!) ** 2;
+  t.ok(Math.abs(walk.baselines[0].rmse - Math.sqrt(se / 90)) < 1e-9, `--origins: naive RMSE ${walk.baselines[0].rmse} over 3 origins`);
+  t.same([walk.origins, walk.step], [3, 30]);
+  t.match(walk.baselines[6].method, /^ARIMA\(\d,\d,\d\)/, 'named by the model fitted at the last origin');
+  const tooMany = await flowcast(['baseline', '--data', fixture, '--holdout', '30', '--origins', '1000']);
+  t.match(tooMany.stderr, /Expected --origins at most \d+/);
   const twice = await flowcast(['baseline', '--data', fixture, '--period', '60,60']);
   t.match(twice.stderr, /distinct season lengths for --period/);
   const bad = await flowcast(['baseline', '--data', fixture, '--holdout', '100000']);

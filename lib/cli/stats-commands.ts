@@ -5,6 +5,7 @@ import { etsBaseline } from '../baselines/ets.js';
 import { stlfBaseline } from '../baselines/stlf.js';
 import { thetaBaseline } from '../baselines/theta.js';
 import { writeBaselinePlot } from './plots.js';
+import { backtest } from '../forecast/backtest.js';
 import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
 import { Series } from '../data/series.js';
 import { InvalidArgumentError } from '../errors.js';
@@ -18,7 +19,8 @@ const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC 
   --time NAME         time column (default Timestamp; epoch numbers or ISO dates)
   --time-unit s|ms    unit of a numeric time column (default s)`;
 
-export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M[,M2..]] [--holdout H] [--fit-last N] [--plot FILE.svg] [--json]
+export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M[,M2..]] [--holdout H] [--fit-last N]
+                         [--origins K] [--step S] [--plot FILE.svg] [--json]
 
 Fits every simple baseline (naive, seasonal naive, drift, mean, moving
 average), exponential smoothing (ETS, form chosen by AICc), ARIMA (chosen
@@ -43,6 +45,11 @@ ${SERIES_OPTIONS}
   --holdout H         values held out for scoring (default 2 x period)
   --fit-last N        fit on only the last N values before the holdout
                       (default 5000: ETS and ARIMA fits grow with the data)
+  --origins K         score over K rolling origins S apart instead of one
+                      holdout (walk-forward): every method is refitted at
+                      each origin on the values before it and forecasts H
+                      steps; the last origin is the holdout's (default 1)
+  --step S            values between origins (default H)
   --plot FILE.svg     also draw the holdout with the forecasts of naive and
                       of the three lowest-RMSE methods, and the best one's
                       80% interval
@@ -82,7 +89,7 @@ const seriesArgs = {
 } as const;
 
 export async function baselineCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' }, plot: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' }, plot: { type: 'string' }, origins: { type: 'string' }, step: { type: 'string' } } });
   if (values.help) return void console.log(BASELINE_HELP);
   const y = await readValues(values);
   // Several periods (e.g. 48,336): STL + ETS decomposes them all; the other
@@ -92,6 +99,8 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   const period = Math.max(...periods);
   const holdout = parseIntOption('--holdout', values.holdout, 2 * Math.max(period, 1));
   const fitLast = parseIntOption('--fit-last', values['fit-last'], 5000);
+  const origins = parseIntOption('--origins', values.origins, 1);
+  const step = parseIntOption('--step', values.step, holdout);
   if (y.length <= holdout + period + 1) {
     throw new InvalidArgumentError(
       '--holdout',
@@ -105,15 +114,45 @@ export async function baselineCommand(argv: string[]): Promise<void> {
   const stlPeriods = periods.filter((p) => p > 1);
   const stl: Baseline[] = stlPeriods.length > 0 && train.length > 2 * period ? [stlfBaseline({ periods: stlPeriods })] : [];
   const baselines: Baseline[] = [naive(), ...seasonal, drift(), historicalMean(), movingAverage(Math.max(period, 2)), etsBaseline({ period }), autoArimaBaseline({ period, seasonal: period <= 24 }), ...stl, thetaBaseline({ period })];
-  const forecasts = baselines.map((b) => {
-    const fitted = b.fit(train);
-    return { method: fitted.name, forecast: fitted.forecast(holdout) };
-  });
-  const rows = forecasts.map(({ method, forecast: { mean: f } }) => ({ method, rmse: rmse(test, f), mae: mae(test, f), mape: mape(test, f), mase: mase(test, f, train, 1) }));
-  if (values.plot) await writeBaselinePlot(values.plot, train, firstIndex, test, forecasts.map((f, i) => ({ ...f, rmse: rows[i]!.rmse })));
-  if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, periods, baselines: rows }, null, 2));
-  const fitted = train.length === y.length - holdout ? `the first ${train.length}` : `the ${train.length} before them (--fit-last)`;
-  console.log(`${y.length} values: scored on the last ${holdout} (${holdout}-step forecasts), fitted on ${fitted}`);
+  const score = (actual: ArrayLike<number>, f: ArrayLike<number>, history: ArrayLike<number>) => ({ rmse: rmse(actual, f), mae: mae(actual, f), mape: mape(actual, f), mase: mase(actual, f, history, 1) });
+  const holdoutFits = () =>
+    baselines.map((b) => {
+      const fitted = b.fit(train);
+      return { method: fitted.name, forecast: fitted.forecast(holdout) };
+    });
+  let rows: Array<{ method: string; rmse: number; mae: number; mape: number; mase: number }>;
+  let scored: string;
+  if (origins === 1) {
+    const forecasts = holdoutFits();
+    rows = forecasts.map(({ method, forecast: { mean: f } }) => ({ method, ...score(test, f, train) }));
+    if (values.plot) await writeBaselinePlot(values.plot, train, firstIndex, test, forecasts.map((f, i) => ({ ...f, rmse: rows[i]!.rmse })));
+    scored = `scored on the last ${holdout} (${holdout}-step forecasts)`;
+  } else {
+    // Rolling origins: the last one is the holdout's; each refits on all values before it.
+    const start = y.length - holdout - (origins - 1) * step - train.length;
+    if (start < 0) throw new InvalidArgumentError('--origins', `Expected --origins at most ${Math.floor((y.length - holdout - period - 1) / step) + 1} (${y.length} values, step ${step}) but received ${origins}`);
+    const window = y.subarray(start);
+    rows = baselines.map((b) => {
+      // Named by the model fitted at the last origin (the chosen ETS form, ARIMA orders).
+      let method = b.name;
+      const named: Baseline = { name: b.name, fit: (history) => { const f = b.fit(history); method = f.name; return f; } };
+      const bt = backtest(named, window, { initial: train.length, horizon: holdout, step, refit: 'always' });
+      return { method, ...score(bt.actual, bt.forecasts, window.subarray(0, train.length)) };
+    });
+    if (values.plot) {
+      const forecasts = holdoutFits();
+      await writeBaselinePlot(values.plot, train, firstIndex, test, forecasts.map((f) => ({ ...f, rmse: rmse(test, f.forecast.mean) })));
+    }
+    scored = `scored over ${origins} origins ${step} apart (${holdout}-step forecasts each, refitted at each origin; the last origin is the holdout's)`;
+  }
+  if (values.json) return void console.log(JSON.stringify({ values: y.length, train: train.length, holdout, period, periods, origins, step, baselines: rows }, null, 2));
+  const fitted =
+    origins > 1
+      ? `the ${train.length} values before the first origin, then on the growing history`
+      : train.length === y.length - holdout
+        ? `the first ${train.length}`
+        : `the ${train.length} before them (--fit-last)`;
+  console.log(`${y.length} values: ${scored}, fitted on ${fitted}`);
   console.log(`  ${'method'.padEnd(40)}        RMSE          MAE       MAPE %     MASE`);
   for (const r of rows) {
     console.log(`  ${r.method.padEnd(40)}${r.rmse.toPrecision(6).padStart(12)}${r.mae.toPrecision(6).padStart(13)}${r.mape.toFixed(3).padStart(11)}${r.mase.toFixed(3).padStart(9)}`);
