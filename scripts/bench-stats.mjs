@@ -1,6 +1,7 @@
-// Fitting times of flowcast's arima(), autoArima() and ets() beside R
-// forecast's Arima(), auto.arima() and ets() on the conformance cases (the
-// series of test/fixtures/r/arima.json, auto_arima.json and ets.json), measured in one run:
+// Fitting times of flowcast's arima(), autoArima(), ets(), stlf() and thetaf()
+// beside R forecast's Arima(), auto.arima(), ets(), stlf() and thetaf() on the
+// conformance cases (the series of test/fixtures/r/arima.json, auto_arima.json,
+// ets.json and stlf.json), measured in one run:
 // R first (scripts/time-stats-r.R, when Rscript and the forecast package are
 // installed), then flowcast, each the median of --reps runs.
 //   npm run bench:stats [-- --reps 3] [-- --json]
@@ -11,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { arima } from '../dist/arima/arima.js';
 import { autoArima } from '../dist/arima/auto.js';
 import { ets } from '../dist/baselines/ets.js';
+import { stlf } from '../dist/baselines/stlf.js';
+import { thetaf } from '../dist/baselines/theta.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -45,6 +48,19 @@ const etsCases = {
 };
 for (const [id, [y, opts]] of Object.entries(etsCases)) {
   rows.push({ kind: 'ets', id, n: y.length, flowcast: time(() => ets(y, { period: 12, ...opts })), R: r?.ets?.[id] ?? null });
+}
+const stlfSeries = fixture('stlf.json').cases;
+const air = etsSeries.airpassengers.y;
+const taylor = stlfSeries.taylor_48_336_ets.y;
+const otherCases = {
+  stlf_airpassengers: () => stlf(air, { periods: 12 }).forecast(24),
+  stlf_taylor_48_336: () => stlf(taylor, { periods: [48, 336] }).forecast(336),
+  thetaf_airpassengers: () => thetaf(air, { period: 12 }).forecast(24),
+  thetaf_taylor_48: () => thetaf(taylor, { period: 48 }).forecast(96),
+};
+for (const [id, f] of Object.entries(otherCases)) {
+  const [kind, ...rest] = id.split('_');
+  rows.push({ kind, id: rest.join('_'), n: id.includes('taylor') ? taylor.length : air.length, flowcast: time(f), R: r?.other?.[id] ?? null });
 }
 if (json) {
   console.log(JSON.stringify({ reps, R: r?.R ?? null, forecast: r?.forecast ?? null, rows }, null, 2));
