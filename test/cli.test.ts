@@ -101,6 +101,22 @@ t.test('train, evaluate, predict round trip', async (t) => {
   t.equal(Number(n2), Number(a1), 'naive forecast = the previous actual price');
   t.ok(Math.abs(Number(p2) - Number(a1)) < 50, 'predicted price is near the previous price (one-minute step)');
 
+  // Walk-forward: naive recomputed from the range's prices (train's default bounds '[)').
+  const bt = await flowcast(['backtest', '--model', model, '--data', fixture, '--range', '2017-01-02,2017-01-03', '--horizon', '3', '--initial', '500', '--json']);
+  t.equal(bt.code, 0, bt.stderr);
+  const walk = JSON.parse(bt.stdout);
+  const prices = Series.fromTable(parseCsv(readFileSync(fixture)), { time: 'Timestamp', timeUnit: 's', values: ['Close'] }).slice('2017-01-02', '2017-01-03', { bounds: '[)' }).values('Close');
+  let se = 0;
+  let count = 0;
+  for (let o = 500; o + 3 <= prices.length; o += 3) for (let j = 0; j < 3; j++) (se += (prices[o + j]! - prices[o - 1]!) ** 2), count++;
+  t.equal(walk.origins, count / 3, 'origins 500, 503, ...');
+  t.same(walk.methods.map((m: { method: string }) => m.method.replace(/ETS\(.*\)/, 'ETS')), ['model', 'naive', 'drift', 'ETS', 'Theta']);
+  t.ok(Math.abs(walk.methods[1].rmse - Math.sqrt(se / count)) < 1e-9, `naive RMSE ${walk.methods[1].rmse}`);
+  t.ok(Number.isFinite(walk.methods[0].rmse) && walk.methods[0].rmse_by_step.length === 3, 'model RMSE, by step');
+  t.ok(Math.abs(walk.methods[0].skill_vs_naive - (1 - walk.methods[0].rmse / walk.methods[1].rmse)) < 1e-12, 'skill vs naive');
+  const early = await flowcast(['backtest', '--model', model, '--data', fixture, '--initial', '5']);
+  t.match(early.stderr, /--initial above the model's 10 lags/);
+
   // The same data as an Arrow IPC file gives the same evaluation.
   const arrowFile = join(dir, 'btc.arrow');
   await writeArrow(parseCsv(readFileSync(fixture)), arrowFile);
@@ -229,7 +245,7 @@ t.test('bad CLI input: clear messages, exit code 1', async (t) => {
   t.match(badModel.stderr, /Cannot load model file/);
   const noOnnx = await flowcast(['export', '--model', fixture]);
   t.match(noOnnx.stderr, /Expected an output path for --onnx/);
-  for (const cmd of ['demo', 'train', 'predict', 'evaluate', 'export', 'baseline', 'adf']) {
+  for (const cmd of ['demo', 'train', 'predict', 'evaluate', 'export', 'baseline', 'adf', 'backtest']) {
     const h = await flowcast([cmd, '--help']);
     t.equal(h.code, 0);
     t.match(h.stdout, new RegExp(`Usage: flowcast ${cmd}`), `${cmd} --help`);

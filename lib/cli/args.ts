@@ -4,7 +4,8 @@ import { extname } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import { Series, type SliceBounds } from '../data/series.js';
 import { InvalidArgumentError } from '../errors.js';
-import type { ForecastPipeline } from '../forecast/pipeline.js';
+import { ForecastPipeline } from '../forecast/pipeline.js';
+import { loadModel } from '../model/io.js';
 import { readArrow } from '../data/arrow-io.js';
 import { readCsv } from '../data/csv.js';
 
@@ -95,5 +96,21 @@ export async function writeForecasts(
     console.error(`wrote ${targetIndex.length} forecasts to ${out}`);
   } else {
     process.stdout.write(text);
+  }
+}
+
+/** Loads a model, its pipeline and the levels of the requested range. */
+export async function modelAndLevels(values: { model?: string; data?: string; range?: string }) {
+  if (!values.model) throw new InvalidArgumentError('--model', 'Expected a model file for --model but received nothing');
+  const model = await loadModel(values.model);
+  try {
+    if (!model.pipeline) {
+      throw new InvalidArgumentError('--model', `Expected a model saved with its pipeline (flowcast train) but ${values.model} has none`);
+    }
+    const pipeline = ForecastPipeline.fromJSON(model.pipeline);
+    return { model, pipeline, ...(await readLevels(values, pipeline)) };
+  } catch (err) {
+    model.dispose();
+    throw err;
   }
 }

@@ -9,12 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FlowcastError, InvalidArgumentError } from '../errors.js';
 import { evaluateForecast } from '../forecast/evaluate.js';
-import { ForecastPipeline } from '../forecast/pipeline.js';
-import { loadModel } from '../model/io.js';
 import type { DenseActivation } from '../model/layers.js';
 import { packageRoot } from '../native.js';
 import { oneOf } from '../validate.js';
-import { parseIntOption, parseNumberOption, parseRange, parseSeedOption, readLevels, writeForecasts } from './args.js';
+import { modelAndLevels, parseIntOption, parseNumberOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
+import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
 import { ADF_HELP, BASELINE_HELP, adfCommand, baselineCommand } from './stats-commands.js';
 import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
@@ -29,6 +28,7 @@ Commands:
   train      train an LSTM forecaster on a CSV or Arrow file
   predict    one-step forecasts in the data's units from a saved model
   evaluate   score a saved model against the naive forecast
+  backtest   walk a saved model forward beside naive, drift, ETS and Theta
   export     write a saved model as ONNX for onnxruntime
   baseline   score the simple baselines (naive, seasonal naive, drift, ...) on a series
   adf        stationarity tests (ADF, KPSS) on a series
@@ -94,6 +94,7 @@ targets, in scaled units and in the data's units.`,
   export: EXPORT_HELP,
   baseline: BASELINE_HELP,
   adf: ADF_HELP,
+  backtest: BACKTEST_HELP,
 };
 
 function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
@@ -194,22 +195,6 @@ async function train(argv: string[]): Promise<void> {
   report(await runWorkflow(options), Boolean(values.json));
 }
 
-/** Loads a model, its pipeline and the levels of the requested range. */
-async function modelAndLevels(values: { model?: string; data?: string; range?: string }) {
-  if (!values.model) throw new InvalidArgumentError('--model', 'Expected a model file for --model but received nothing');
-  const model = await loadModel(values.model);
-  try {
-    if (!model.pipeline) {
-      throw new InvalidArgumentError('--model', `Expected a model saved with its pipeline (flowcast train) but ${values.model} has none`);
-    }
-    const pipeline = ForecastPipeline.fromJSON(model.pipeline);
-    return { model, pipeline, ...(await readLevels(values, pipeline)) };
-  } catch (err) {
-    model.dispose();
-    throw err;
-  }
-}
-
 async function predict(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -280,6 +265,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   export: exportCommand,
   baseline: baselineCommand,
   adf: adfCommand,
+  backtest: backtestCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
