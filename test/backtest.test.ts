@@ -48,6 +48,9 @@ t.test('ETS backtest: refit never applies the first fit to the longer history', 
   }
   const always = backtest(etsBaseline({ model: 'AAN' }), y, { initial: 50, horizon: 2, step: 10 });
   t.same(Array.from(always.forecasts.subarray(2, 4)), Array.from(ets(y.slice(0, 60), { model: 'AAN' }).forecast(2).mean), 'refit always re-estimates at origin 60');
+  const auto = backtest(etsBaseline(), y, { initial: 50, horizon: 2, step: 10 });
+  const last = auto.origins[auto.origins.length - 1]!;
+  t.same([auto.method, auto.model], ['ETS auto', ets(y.slice(0, last)).name], 'model: the form chosen at the last origin');
 });
 
 t.test('LSTM backtest carries state forward and recurses from a saved state', async (t) => {

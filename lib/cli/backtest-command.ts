@@ -62,16 +62,11 @@ export async function backtestCommand(argv: string[]): Promise<void> {
     const baselines: Baseline[] = [naive(), drift(), etsBaseline(), thetaBaseline()];
     const results: BacktestResult[] = [
       lstmBacktest(model, pipeline, levels, { ...options, refit: 'never' }),
-      ...baselines.map((b) => {
-        // Named by the fitted model (the chosen ETS form).
-        let method = b.name;
-        const named: Baseline = { name: b.name, fit: (history) => { const f = b.fit(history); method = f.name; return f; } };
-        return { ...backtest(named, levels, { ...options, refit: 'never' }), method };
-      }),
+      ...baselines.map((b) => backtest(b, levels, { ...options, refit: 'never' })),
     ];
-    results[0]!.method = 'model';
     const naiveRmse = results[1]!.rmse;
-    const rows = results.map((r) => ({ method: r.method, rmse: r.rmse, mae: r.mae, skill_vs_naive: 1 - r.rmse / naiveRmse, rmse_by_step: Array.from(r.rmseByStep) }));
+    // Baselines by their fitted names (the chosen ETS form).
+    const rows = results.map((r, i) => ({ method: i === 0 ? 'model' : r.model, rmse: r.rmse, mae: r.mae, skill_vs_naive: 1 - r.rmse / naiveRmse, rmse_by_step: Array.from(r.rmseByStep) }));
     const summary = { values: levels.length, initial, horizon, step, origins: results[0]!.origins.length, methods: rows };
     if (values.json) return void console.log(JSON.stringify(summary, null, 2));
     console.log(`${levels.length} values: ${summary.origins} origins from ${initial}, ${step} apart, ${horizon} steps ahead each`);

@@ -133,11 +133,9 @@ export async function baselineCommand(argv: string[]): Promise<void> {
     if (start < 0) throw new InvalidArgumentError('--origins', `Expected --origins at most ${Math.floor((y.length - holdout - period - 1) / step) + 1} (${y.length} values, step ${step}) but received ${origins}`);
     const window = y.subarray(start);
     rows = baselines.map((b) => {
+      const bt = backtest(b, window, { initial: train.length, horizon: holdout, step, refit: 'always' });
       // Named by the model fitted at the last origin (the chosen ETS form, ARIMA orders).
-      let method = b.name;
-      const named: Baseline = { name: b.name, fit: (history) => { const f = b.fit(history); method = f.name; return f; } };
-      const bt = backtest(named, window, { initial: train.length, horizon: holdout, step, refit: 'always' });
-      return { method, ...score(bt.actual, bt.forecasts, window.subarray(0, train.length)) };
+      return { method: bt.model, ...score(bt.actual, bt.forecasts, window.subarray(0, train.length)) };
     });
     if (values.plot) {
       const forecasts = holdoutFits();

@@ -28,6 +28,8 @@ export interface BacktestOptions {
 
 export interface BacktestResult {
   method: string;
+  /** The model forecasting at the last origin, by its fitted name (e.g. the ETS form chosen there); the method for an LSTM. */
+  model: string;
   /** Each origin o (the first forecast target's index). */
   origins: Int32Array;
   horizon: number;
@@ -84,7 +86,7 @@ function run(walker: Walker, yIn: ArrayLike<number>, options: BacktestOptions): 
     ae += s1;
   }
   const count = origins.length * h;
-  return { method: walker.method, origins: Int32Array.from(origins), horizon: h, forecasts, actual, rmseByStep, maeByStep, rmse: Math.sqrt(se / count), mae: ae / count };
+  return { method: walker.method, model: walker.method, origins: Int32Array.from(origins), horizon: h, forecasts, actual, rmseByStep, maeByStep, rmse: Math.sqrt(se / count), mae: ae / count };
 }
 
 /**
@@ -98,7 +100,7 @@ export function backtest(baseline: Baseline, y: ArrayLike<number>, options: Back
   }
   let fitted: FittedBaseline | null = null;
   let index = 0;
-  return run(
+  const result = run(
     {
       method: baseline.name,
       forecast(history, _origin, h) {
@@ -111,6 +113,7 @@ export function backtest(baseline: Baseline, y: ArrayLike<number>, options: Back
     y,
     options,
   );
+  return { ...result, model: (fitted as FittedBaseline | null)?.name ?? baseline.name };
 }
 
 /**
