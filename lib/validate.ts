@@ -101,3 +101,16 @@ export function allFinite(name: string, data: ArrayLike<number>): void {
     }
   }
 }
+
+/**
+ * A series argument: an array or typed array of at least `min` finite
+ * numbers, copied to a Float64Array. `what` names the method in the
+ * too-short message ("Expected at least 4 values for ETS ...").
+ */
+export function finiteSeries(name: string, value: unknown, min = 0, what = name): Float64Array {
+  if (!(Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView)))) throw invalid(name, 'array of numbers', value);
+  const a = value as ArrayLike<number>;
+  if (a.length < min) throw new InvalidArgumentError(name, `Expected at least ${min} values for ${what} but received ${a.length}`);
+  allFinite(name, a);
+  return Float64Array.from(a);
+}

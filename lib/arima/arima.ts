@@ -17,7 +17,7 @@
  * mean +/- z sqrt(F_{T+h} sigma2).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, boolean, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
+import { boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { bfgs, NonFiniteError, optimHessian } from '../baselines/bfgs.js';
 import { inverse } from '../stats/solve.js';
 import { qnorm } from '../baselines/distributions.js';
@@ -142,11 +142,9 @@ function cssMean(w0: Float64Array, s: Spec, phi: Float64Array, theta: Float64Arr
 }
 
 function checkSeries(name: string, v: unknown, length?: number): Float64Array {
-  if (!(Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView)))) throw invalid(name, 'array of numbers', v);
-  const a = v as ArrayLike<number>;
+  const a = finiteSeries(name, v);
   if (length !== undefined && a.length !== length) throw new InvalidArgumentError(name, `Expected ${length} values for ${name} but received ${a.length}`);
-  allFinite(name, a);
-  return Float64Array.from(a);
+  return a;
 }
 
 function checkXreg(v: unknown, length: number, name = 'options.xreg'): Float64Array[] {

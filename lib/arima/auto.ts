@@ -18,7 +18,7 @@
  * A constant is a mean when d + D = 0 and a drift when d + D = 1.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, boolean, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
+import { allFinite, boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { rootModuli } from '../stats/polyroot.js';
 import { ndiffs } from '../stats/unit-root.js';
 import { nsdiffs } from '../stats/seasonal-diffs.js';
@@ -85,11 +85,8 @@ function residualize(y: Float64Array, cols: Float64Array[]): Float64Array {
 
 export function autoArima(y: ArrayLike<number>, options: AutoArimaOptions = {}): AutoArimaFit {
   plainObject('options', options);
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  allFinite('y', y as ArrayLike<number>);
-  const x = Float64Array.from(y as ArrayLike<number>);
+  const x = finiteSeries('y', y, 3);
   const n = x.length;
-  if (n < 3) throw new InvalidArgumentError('y', `Expected at least 3 values for y but received ${n}`);
   if (isConstant(x)) throw new InvalidArgumentError('y', 'Expected a non-constant series for y but received a constant one (its forecast is that constant)');
   const int = (name: string, fallback: number) => optional((options as Record<string, unknown>)[name], fallback, (v) => nonNegativeInteger(`options.${name}`, v));
   const period = optional(options.period, 1, (v) => positiveInteger('options.period', v));

@@ -22,7 +22,7 @@
  * (multiplicative forms only for positive data, seasonal ones for 1 < m <= 24).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, boolean, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
+import { boolean, finiteSeries, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm } from './distributions.js';
 import { nelderMead } from './nelder-mead.js';
 import { rootModuli } from '../stats/polyroot.js';
@@ -355,9 +355,7 @@ function fitModel(y: Float64Array, model: EtsModel, m: number, optCrit: OptCrit 
       return { mean, level: [...level], lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
     },
     update(next) {
-      if (!(Array.isArray(next) || (ArrayBuffer.isView(next) && !(next instanceof DataView)))) throw invalid('y', 'array of numbers', next);
-      allFinite('y', next as ArrayLike<number>);
-      const h2 = Float64Array.from(next as ArrayLike<number>);
+      const h2 = finiteSeries('y', next);
       return make(h2, filterOn(h2, p));
     },
   });
@@ -383,10 +381,7 @@ export function ses(y: ArrayLike<number>): EtsFit {
 }
 
 function checkEtsSeries(y: unknown): Float64Array {
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  if ((y as ArrayLike<number>).length < 4) throw new InvalidArgumentError('y', `Expected at least 4 values for ETS but received ${(y as ArrayLike<number>).length}`);
-  allFinite('y', y as ArrayLike<number>);
-  const x = Float64Array.from(y as ArrayLike<number>);
+  const x = finiteSeries('y', y, 4, 'ETS');
   if (x.every((v) => v === x[0])) throw new InvalidArgumentError('y', 'Expected a non-constant series for ETS but received a constant one');
   return x;
 }

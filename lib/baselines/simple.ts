@@ -10,8 +10,7 @@
  * s_j = ceil(j / lag), intervals y_hat +/- qnorm(0.5 + level/200) se_j.
  * Mean: se = sd(y) sqrt(1 + 1/n), intervals with Student's t on n - 1 df.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { allFinite, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm, qt } from './distributions.js';
 
 export interface BaselineForecast {
@@ -45,14 +44,6 @@ export interface Baseline {
   fit(y: ArrayLike<number>): FittedBaseline;
 }
 
-function checkSeries(y: unknown, min: number, what: string): Float64Array {
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  const a = y as ArrayLike<number>;
-  if (a.length < min) throw new InvalidArgumentError('y', `Expected at least ${min} values for ${what} but received ${a.length}`);
-  allFinite('y', a);
-  return Float64Array.from(a);
-}
-
 function checkForecastArgs(h: unknown, options: unknown): { h: number; level: number[] } {
   const steps = positiveInteger('h', h);
   plainObject('options', options ?? {});
@@ -68,7 +59,7 @@ function lagWalk(name: string, lag: number, withDrift: boolean): Baseline {
   return {
     name,
     fit(data) {
-      const y = checkSeries(data, lag + (withDrift ? 2 : 1), name);
+      const y = finiteSeries('y', data, lag + (withDrift ? 2 : 1), name);
       const n = y.length;
       const diffs = new Float64Array(n - lag);
       for (let t = lag; t < n; t++) diffs[t - lag] = y[t]! - y[t - lag]!;
@@ -113,7 +104,7 @@ function lagWalk(name: string, lag: number, withDrift: boolean): Baseline {
             };
           },
           update(next) {
-            const h2 = checkSeries(next, lag, name);
+            const h2 = finiteSeries('y', next, lag, name);
             const f2 = new Float64Array(h2.length).fill(NaN);
             for (let t = lag; t < h2.length; t++) f2[t] = h2[t - lag]! + b;
             return make(h2, f2, h2.map((v, t) => v - f2[t]!));
@@ -145,7 +136,7 @@ export function historicalMean(): Baseline {
   return {
     name: 'mean',
     fit(data) {
-      const y = checkSeries(data, 2, 'mean');
+      const y = finiteSeries('y', data, 2, 'mean');
       const n = y.length;
       const mu = y.reduce((s, v) => s + v, 0) / n;
       const sd = Math.sqrt(y.reduce((s, v) => s + (v - mu) ** 2, 0) / (n - 1));
@@ -160,7 +151,7 @@ export function historicalMean(): Baseline {
           return { mean, level: [...level], lower: w.map((x) => mean.map((m) => m - x)), upper: w.map((x) => mean.map((m) => m + x)) };
         },
         update(next) {
-          return make(checkSeries(next, 1, 'mean').length);
+          return make(finiteSeries('y', next, 1, 'mean').length);
         },
       });
       return make(n);
@@ -174,7 +165,7 @@ export function movingAverage(window: number): Baseline {
   return {
     name: `moving average (k=${k})`,
     fit(data) {
-      const y = checkSeries(data, k, `a moving average of ${k}`);
+      const y = finiteSeries('y', data, k, `a moving average of ${k}`);
       const n = y.length;
       const fitted = new Float64Array(n).fill(NaN);
       let sum = 0;
@@ -194,7 +185,7 @@ export function movingAverage(window: number): Baseline {
             return { mean: new Float64Array(h).fill(last), level: [], lower: [], upper: [] };
           },
           update(next) {
-            return make(checkSeries(next, k, `a moving average of ${k}`));
+            return make(finiteSeries('y', next, k, `a moving average of ${k}`));
           },
         };
       };

@@ -11,10 +11,9 @@
  *   4. reseasonalized by the last season's indices
  * Intervals: +- z sigma sqrt(1 + (j - 1) alpha^2), sigma^2 from SES.
  */
-import { InvalidArgumentError } from '../errors.js';
 import { acf } from '../stats/correlogram.js';
 import { decompose } from '../stats/decompose.js';
-import { allFinite, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { finiteSeries, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm } from './distributions.js';
 import { ses, type EtsFit } from './ets.js';
 import type { Baseline, BaselineForecast, FittedBaseline } from './simple.js';
@@ -65,10 +64,7 @@ function seasonalTest(x: Float64Array, m: number): boolean {
 export function thetaf(y: ArrayLike<number>, options: { period?: number } = {}): ThetaFit {
   plainObject('options', options);
   const m = optional(options.period, 1, (v) => positiveInteger('options.period', v));
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  allFinite('y', y as ArrayLike<number>);
-  const x = Float64Array.from(y as ArrayLike<number>);
-  if (x.length < 4) throw new InvalidArgumentError('y', `Expected at least 4 values for the Theta method but received ${x.length}`);
+  const x = finiteSeries('y', y, 4, 'the Theta method');
   let indices: Float64Array | null = null;
   if (seasonalTest(x, m)) {
     const { figure } = decompose(x, m, { type: 'multiplicative' });
@@ -102,9 +98,7 @@ function build(x: Float64Array, fit: EtsFit, alpha: number, drift: number, indic
       return { mean, level: f.level, lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
     },
     update(next) {
-      if (!(Array.isArray(next) || (ArrayBuffer.isView(next) && !(next instanceof DataView)))) throw invalid('y', 'array of numbers', next);
-      allFinite('y', next as ArrayLike<number>);
-      const x2 = Float64Array.from(next as ArrayLike<number>);
+      const x2 = finiteSeries('y', next);
       return build(x2, fit.update(adjust(x2)), alpha, drift, indices, m, sigma2, adjust);
     },
   };

@@ -12,7 +12,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { Baseline, FittedBaseline } from '../baselines/simple.js';
 import type { Sequential } from '../model/sequential.js';
-import { allFinite, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 import type { ForecastPipeline } from './pipeline.js';
 
 export interface BacktestOptions {
@@ -51,9 +51,7 @@ interface Walker {
 
 function run(walker: Walker, yIn: ArrayLike<number>, options: BacktestOptions): BacktestResult {
   plainObject('options', options);
-  if (!(Array.isArray(yIn) || (ArrayBuffer.isView(yIn) && !(yIn instanceof DataView)))) throw invalid('y', 'array of numbers', yIn);
-  allFinite('y', yIn);
-  const y = Float64Array.from(yIn);
+  const y = finiteSeries('y', yIn);
   const initial = positiveInteger('options.initial', options.initial);
   const h = positiveInteger('options.horizon', options.horizon);
   const step = optional(options.step, 1, (v) => positiveInteger('options.step', v));

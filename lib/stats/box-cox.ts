@@ -10,21 +10,15 @@
  * "season" for non-seasonal data), by R's optimize() on [lower, upper].
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, finiteNumber, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { finiteNumber, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 import { brentMinimize } from './brent.js';
-
-function checkSeries(name: string, y: unknown): Float64Array {
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid(name, 'array of numbers', y);
-  allFinite(name, y as ArrayLike<number>);
-  return Float64Array.from(y as ArrayLike<number>);
-}
 
 /**
  * The transformed series.
  * @throws InvalidArgumentError for NaN, or a value <= 0 with lambda <= 0 (log or a negative power)
  */
 export function boxCox(y: ArrayLike<number>, lambda: number): Float64Array {
-  const x = checkSeries('y', y);
+  const x = finiteSeries('y', y);
   finiteNumber('lambda', lambda);
   if (lambda <= 0) {
     const i = x.findIndex((v) => !(v > 0));
@@ -71,7 +65,7 @@ const sd = (v: ArrayLike<number>) => {
  * @example boxCoxLambda(passengers, 12) // 0.2
  */
 export function boxCoxLambda(y: ArrayLike<number>, period = 1, options: { lower?: number; upper?: number } = {}): number {
-  const x = checkSeries('y', y);
+  const x = finiteSeries('y', y);
   positiveInteger('period', period);
   plainObject('options', options);
   let lower = optional(options.lower, -1, (v) => finiteNumber('options.lower', v));

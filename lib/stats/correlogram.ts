@@ -8,17 +8,13 @@
  * Both default to nlags = min(floor(10 log10 n), n - 1); element 0 is 1.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, invalid, optional, positiveInteger } from '../validate.js';
+import { finiteSeries, invalid, optional, positiveInteger } from '../validate.js';
 
 function prepare(y: unknown, nlags: unknown): { x: Float64Array; lags: number } {
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  const a = y as ArrayLike<number>;
-  if (a.length < 2) throw new InvalidArgumentError('y', `Expected at least 2 values but received ${a.length}`);
-  allFinite('y', a);
-  const n = a.length;
+  const x = finiteSeries('y', y, 2, 'a correlogram');
+  const n = x.length;
   const lags = optional(nlags, Math.min(Math.floor(10 * Math.log10(n)), n - 1), (v) => positiveInteger('nlags', v));
   if (lags >= n) throw invalid('nlags', `fewer than ${n} (the number of values)`, lags);
-  const x = Float64Array.from(a);
   const mean = x.reduce((s, v) => s + v, 0) / n;
   for (let i = 0; i < n; i++) x[i] = x[i]! - mean;
   if (x.every((v) => v === 0)) throw new InvalidArgumentError('y', 'Expected a non-constant series but received a constant one');

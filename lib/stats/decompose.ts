@@ -10,7 +10,7 @@
  * Phase 0 is the first value of y.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, invalid, oneOf, optional, plainObject } from '../validate.js';
+import { finiteSeries, invalid, oneOf, optional, plainObject } from '../validate.js';
 
 export interface DecomposeResult {
   type: 'additive' | 'multiplicative';
@@ -29,10 +29,8 @@ export interface DecomposeResult {
 export function decompose(y: ArrayLike<number>, period: number, options: { type?: 'additive' | 'multiplicative' } = {}): DecomposeResult {
   plainObject('options', options);
   const type = optional(options.type, 'additive' as const, (v) => oneOf('options.type', v, ['additive', 'multiplicative'] as const));
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  allFinite('y', y as ArrayLike<number>);
+  const x = finiteSeries('y', y);
   if (!(Number.isInteger(period) && period >= 2)) throw invalid('period', 'an integer season length >= 2', period);
-  const x = Float64Array.from(y as ArrayLike<number>);
   const n = x.length;
   const m = period;
   if (n < 2 * m) throw new InvalidArgumentError('y', `Expected at least ${2 * m} values (two seasons of ${m}) to decompose but received ${n}`);

@@ -5,17 +5,15 @@
  * A series too short for STL (n <= 2m) or with m >= n needs none.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, invalid, nonNegativeInteger, optional, plainObject, positiveInteger } from '../validate.js';
+import { finiteSeries, nonNegativeInteger, optional, plainObject, positiveInteger } from '../validate.js';
 import { seasonalStrength } from './stl.js';
 
 export function nsdiffs(y: ArrayLike<number>, period: number, options: { maxD?: number } = {}): number {
   plainObject('options', options);
   const m = positiveInteger('period', period);
   const maxD = optional(options.maxD, 1, (v) => nonNegativeInteger('options.maxD', v));
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  allFinite('y', y);
+  let x = finiteSeries('y', y);
   if (m === 1) throw new InvalidArgumentError('period', 'Expected a season length > 1 for period but received 1 (non-seasonal data)');
-  let x = Float64Array.from(y);
   const constant = (v: Float64Array) => v.every((e) => e === v[0]);
   if (x.length === 0 || constant(x) || m >= x.length) return 0;
   const seasonal = (v: Float64Array) => v.length > 2 * m && seasonalStrength(v, m) > 0.64;

@@ -20,9 +20,8 @@
  * s.window = "periodic": span 10 n + 1, degree 0, then each phase's
  * seasonal values replaced by their mean.
  */
-
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, boolean, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { boolean, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 
 export interface StlOptions {
   /** Seasonal span n_s (odd, >= 3), or 'periodic' for a seasonal pattern that never changes. */
@@ -165,8 +164,7 @@ function movingAverage(x: Float64Array, n: number, len: number, out: Float64Arra
  * @throws InvalidArgumentError for NaN, a bad period or window, or too little data
  */
 export function stl(y: ArrayLike<number>, period: number, options: StlOptions): StlResult {
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  allFinite('y', y);
+  const x = finiteSeries('y', y);
   if (!(Number.isInteger(period) && period >= 2)) throw invalid('period', 'an integer season length >= 2', period);
   plainObject('options', options);
   const periodic = options.sWindow === 'periodic';
@@ -174,9 +172,8 @@ export function stl(y: ArrayLike<number>, period: number, options: StlOptions): 
   for (const key of ['tWindow', 'lWindow', 'sJump', 'tJump', 'lJump'] as const) if (options[key] !== undefined) positiveInteger(`options.${key}`, options[key]);
   for (const key of ['sDegree', 'tDegree', 'lDegree'] as const) if (options[key] !== undefined && options[key] !== 0 && options[key] !== 1) throw invalid(`options.${key}`, '0 or 1', options[key]);
   const robust = optional(options.robust, false, (v) => boolean('options.robust', v));
-  const n = y.length;
+  const n = x.length;
   if (n <= 2 * period) throw new InvalidArgumentError('y', `Expected more than ${2 * period} values (two seasons of ${period}) for STL but received ${n}`);
-  const x = Float64Array.from(y);
   const np = Math.max(2, period);
   const odd3 = (v: number) => {
     const r = Math.max(3, v);

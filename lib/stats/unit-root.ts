@@ -17,7 +17,7 @@
  *   number; p-value interpolated in KPSS's table (0.10 .. 0.01, clamped).
  */
 import { InvalidArgumentError } from '../errors.js';
-import { allFinite, invalid, nonNegativeInteger, oneOf, optional, plainObject } from '../validate.js';
+import { finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject } from '../validate.js';
 import { ols } from './ols.js';
 
 export type AdfRegression = 'n' | 'c' | 'ct' | 'ctt';
@@ -82,13 +82,10 @@ export function pnorm(x: number): number {
   return x < 0 ? tail : 1 - tail;
 }
 
+/** A non-constant series of at least min values. */
 function checkSeries(y: unknown, min: number, what: string): Float64Array {
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  const a = y as ArrayLike<number>;
-  if (a.length < min) throw new InvalidArgumentError('y', `Expected at least ${min} values for ${what} but received ${a.length}`);
-  allFinite('y', a);
-  const v = Float64Array.from(a);
-  if (v.every((x) => x === v[0])) throw new InvalidArgumentError('y', `Expected a non-constant series for ${what} but received ${a.length} copies of ${v[0]}`);
+  const v = finiteSeries('y', y, min, what);
+  if (v.every((x) => x === v[0])) throw new InvalidArgumentError('y', `Expected a non-constant series for ${what} but received ${v.length} copies of ${v[0]}`);
   return v;
 }
 
@@ -275,9 +272,7 @@ export function ndiffs(y: ArrayLike<number>, options: { alpha?: number; type?: '
   });
   const type = optional(options.type, 'level' as 'level' | 'trend', (v) => oneOf('options.type', v, ['level', 'trend'] as const));
   const maxD = optional(options.maxD, 2, (v) => nonNegativeInteger('options.maxD', v));
-  if (!(Array.isArray(y) || (ArrayBuffer.isView(y) && !(y instanceof DataView)))) throw invalid('y', 'array of numbers', y);
-  allFinite('y', y);
-  let x = Float64Array.from(y);
+  let x = finiteSeries('y', y);
   const constant = (v: Float64Array) => v.every((e) => e === v[0]);
   const rejects = (v: Float64Array) =>
     kpss(v, { regression: type === 'level' ? 'c' : 'ct', lags: Math.trunc((3 * Math.sqrt(v.length)) / 13) }).pValue < alpha;
