@@ -14,7 +14,6 @@ states. Writes test/fixtures/golden/{gru,rnn,rnn_relu}.{json,f64}.
 """
 
 import importlib.util
-import json
 import os
 
 import numpy as np
@@ -62,20 +61,10 @@ def main():
         tensors += [("output", out.detach().numpy()), ("loss", np.array(loss.item()))]
         tensors += [("hn.0", h0[0].detach().numpy()), ("hn.1", h1[0].detach().numpy())]
         tensors += [(f"grad.{n}", p.grad.numpy()) for n, p in named.items()]
-        index, blobs, offset = {}, [], 0
-        for tname, arr in tensors:
-            arr = np.array(arr, dtype="<f8", order="C")
-            index[tname] = {"shape": list(arr.shape), "offset": offset, "length": int(arr.size)}
-            blobs.append(arr.tobytes(order="C"))
-            offset += arr.size
-        meta = {"generator": "scripts/gen-golden-cells.py", "torch_version": torch.__version__, "cell": name, "gates": G,
-                "seed": seed, "config": {"B": c["B"], "T": c["T"], "F": F_in, "units": [H1, H2], "out": O},
-                "loss": loss.item(), "dtype": "float64", "byteOrder": "little", "tensors": index}
-        with open(os.path.join(golden.OUT_DIR, f"{name}.f64"), "wb") as f:
-            f.write(b"".join(blobs))
-        with open(os.path.join(golden.OUT_DIR, f"{name}.json"), "w") as f:
-            json.dump(meta, f, indent=2)
-            f.write("\n")
+        golden.write_fixture(name, tensors, {"generator": "scripts/gen-golden-cells.py", "torch_version": torch.__version__,
+                                             "cell": name, "gates": G, "seed": seed,
+                                             "config": {"B": c["B"], "T": c["T"], "F": F_in, "units": [H1, H2], "out": O},
+                                             "loss": loss.item()})
         print(f"{name} loss {loss.item():.17g}")
 
 

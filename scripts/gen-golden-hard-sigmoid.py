@@ -14,7 +14,6 @@ Writes test/fixtures/golden/hard_sigmoid.{json,f64}.
 """
 
 import importlib.util
-import json
 import os
 
 import numpy as np
@@ -70,20 +69,8 @@ def main():
     tensors = [(f"params.{n}", params[n].detach().numpy()) for n in names]
     tensors += [("output", out.detach().numpy()), ("loss", np.array(loss.item()))]
     tensors += [(f"grad.{n}", params[n].grad.numpy()) for n in names]
-    index, blobs, offset = {}, [], 0
-    for tname, arr in tensors:
-        arr = np.array(arr, dtype="<f8", order="C")
-        index[tname] = {"shape": list(arr.shape), "offset": offset, "length": int(arr.size)}
-        blobs.append(arr.tobytes(order="C"))
-        offset += arr.size
-    meta = {"generator": "scripts/gen-golden-hard-sigmoid.py", "torch_version": torch.__version__, "case": "small",
-            "paramScale": SCALE, "gateValues": stats, "loss": loss.item(), "dtype": "float64", "byteOrder": "little",
-            "tensors": index}
-    with open(os.path.join(golden.OUT_DIR, "hard_sigmoid.f64"), "wb") as f:
-        f.write(b"".join(blobs))
-    with open(os.path.join(golden.OUT_DIR, "hard_sigmoid.json"), "w") as f:
-        json.dump(meta, f, indent=2)
-        f.write("\n")
+    golden.write_fixture("hard_sigmoid", tensors, {"generator": "scripts/gen-golden-hard-sigmoid.py", "torch_version": torch.__version__,
+                                                   "case": "small", "paramScale": SCALE, "gateValues": stats, "loss": loss.item()})
     print(f"loss {loss.item():.17g} gates {stats}")
 
 

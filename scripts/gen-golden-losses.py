@@ -13,10 +13,8 @@ chosen inside the range of |e| so both branches of Huber are exercised
 """
 
 import importlib.util
-import json
 import os
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -30,11 +28,7 @@ HUBER_DELTA = 0.3
 
 def main():
     torch.set_num_threads(1)
-    c = next(c for c in golden.CASES if c["case"] == "small")
-    params, x_np, y_np, states_np = golden.draw_inputs(c)
-    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
-    states = {n: torch.from_numpy(s) for n, s in states_np.items()}
-    names = [n for n, _ in golden.param_shapes(c)]
+    c, params, x, y, states, names = golden.small_case()
     net = golden.Net(c, c["activation"])
     net.load(params)
     with torch.no_grad():
@@ -53,19 +47,8 @@ def main():
         tensors += [(f"{name}.grad.{n}", grads[n]) for n in names]
         runs.append({"loss": name, **extra, "value": loss.item()})
         print(f"{name:6s} loss {loss.item():.17g}")
-    index, blobs, offset = {}, [], 0
-    for tname, arr in tensors:
-        arr = np.array(arr, dtype="<f8", order="C")
-        index[tname] = {"shape": list(arr.shape), "offset": offset, "length": int(arr.size)}
-        blobs.append(arr.tobytes(order="C"))
-        offset += arr.size
-    meta = {"generator": "scripts/gen-golden-losses.py", "torch_version": torch.__version__, "case": "small",
-            "dtype": "float64", "byteOrder": "little", "errorsBelowDelta": below, "runs": runs, "tensors": index}
-    with open(os.path.join(golden.OUT_DIR, "losses.f64"), "wb") as f:
-        f.write(b"".join(blobs))
-    with open(os.path.join(golden.OUT_DIR, "losses.json"), "w") as f:
-        json.dump(meta, f, indent=2)
-        f.write("\n")
+    golden.write_fixture("losses", tensors, {"generator": "scripts/gen-golden-losses.py", "torch_version": torch.__version__,
+                                             "case": "small", "errorsBelowDelta": below, "runs": runs})
 
 
 if __name__ == "__main__":

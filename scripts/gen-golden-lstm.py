@@ -286,6 +286,37 @@ def torch_adam(c, params, x, y, states):
     return {n: p.detach().clone() for n, p in named.items()}
 
 
+def small_case():
+    """The 'small' case, its parameters (numpy), and its input, target and
+    initial states as torch tensors; with the parameter names in order."""
+    c = next(c for c in CASES if c["case"] == "small")
+    params, x_np, y_np, states_np = draw_inputs(c)
+    states = {n: torch.from_numpy(s) for n, s in states_np.items()}
+    return c, params, torch.from_numpy(x_np), torch.from_numpy(y_np), states, [n for n, _ in param_shapes(c)]
+
+
+def write_fixture(stem, tensors, meta):
+    """Writes OUT_DIR/<stem>.f64, the (name, array) tensors one after another
+    as little-endian float64, and OUT_DIR/<stem>.json: meta, the dtype and
+    byte order, and per tensor its shape, offset and length (in values).
+    Returns the .f64 bytes."""
+    index, blobs, offset = {}, [], 0
+    for name, arr in tensors:
+        # np.array (not ascontiguousarray) so a 0-d scalar keeps shape [].
+        arr = np.array(arr, dtype="<f8", order="C")
+        index[name] = {"shape": list(arr.shape), "offset": offset, "length": int(arr.size)}
+        blobs.append(arr.tobytes(order="C"))
+        offset += arr.size
+    data = b"".join(blobs)
+    os.makedirs(OUT_DIR, exist_ok=True)
+    with open(os.path.join(OUT_DIR, stem + ".f64"), "wb") as f:
+        f.write(data)
+    with open(os.path.join(OUT_DIR, stem + ".json"), "w") as f:
+        json.dump({**meta, "dtype": "float64", "byteOrder": "little", "tensors": index}, f, indent=2)
+        f.write("\n")
+    return data
+
+
 def run_case(c):
     params, x_np, y_np, states_np = draw_inputs(c)
     x = torch.from_numpy(x_np)
@@ -328,22 +359,11 @@ def run_case(c):
     tensors += [(f"adam3.{n}", adam3[n].numpy()) for n in names]
     tensors += [("adam.losses", np.array(losses))]
 
-    index, blobs, offset = {}, [], 0
-    for name, arr in tensors:
-        # np.array (not ascontiguousarray) so a 0-d scalar keeps shape [].
-        arr = np.array(arr, dtype="<f8", order="C")
-        index[name] = {"shape": list(arr.shape), "offset": offset, "length": int(arr.size)}
-        blobs.append(arr.tobytes(order="C"))
-        offset += arr.size
-    data = b"".join(blobs)
-
     meta = {
         "case": c["case"],
         "generator": GENERATOR,
         "torch_version": torch.__version__,
         "seed": c["seed"],
-        "dtype": "float64",
-        "byteOrder": "little",
         "config": {
             "B": c["B"], "T": c["T"], "F": c["F"],
             "layers": [
@@ -358,14 +378,8 @@ def run_case(c):
                       "maxRelErr": fd_worst, "tolerance": FD_TOL, "floor": FD_FLOOR},
         "numpyForwardMaxAbsDiff": man_diff,
         "loss": loss.item(),
-        "tensors": index,
     }
-    os.makedirs(OUT_DIR, exist_ok=True)
-    with open(os.path.join(OUT_DIR, c["case"] + ".f64"), "wb") as f:
-        f.write(data)
-    with open(os.path.join(OUT_DIR, c["case"] + ".json"), "w") as f:
-        json.dump(meta, f, indent=2)
-        f.write("\n")
+    data = write_fixture(c["case"], tensors, meta)
     print(f"{c['case']:9s} loss={loss.item():.17g} adam.losses={losses} "
           f"fd(n={fd_count}, maxRel={fd_worst:.2e}) numpyFwd={man_diff:.1e} torchOptimMaxAbsDiff={torch_diff:.3e} "
           f"f64={len(data)} bytes sha256={hashlib.sha256(data).hexdigest()[:16]}")

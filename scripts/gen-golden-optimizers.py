@@ -22,10 +22,8 @@ Regenerate with Debian's python (torch 1.13):
 """
 
 import importlib.util
-import json
 import os
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -81,38 +79,15 @@ def trajectory(c, params, x, y, states, make, clip):
 
 def main():
     torch.set_num_threads(1)
-    c = next(c for c in golden.CASES if c["case"] == "small")
-    params, x_np, y_np, states_np = golden.draw_inputs(c)
-    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
-    states = {n: torch.from_numpy(s) for n, s in states_np.items()}
-    names = [n for n, _ in golden.param_shapes(c)]
+    c, params, x, y, states, names = golden.small_case()
     tensors, runs = [], []
     for name, config, make, clip in OPTIMIZERS:
         final, losses = trajectory(c, params, x, y, states, make, clip)
         tensors += [(f"{name}.{n}", final[n]) for n in names]
         runs.append({"name": name, "config": config, "losses": losses})
         print(f"{name:28s} losses {['%.6g' % l for l in losses]}")
-    index, blobs, offset = {}, [], 0
-    for tname, arr in tensors:
-        arr = np.array(arr, dtype="<f8", order="C")
-        index[tname] = {"shape": list(arr.shape), "offset": offset, "length": int(arr.size)}
-        blobs.append(arr.tobytes(order="C"))
-        offset += arr.size
-    meta = {
-        "generator": "scripts/gen-golden-optimizers.py",
-        "torch_version": torch.__version__,
-        "case": "small",
-        "steps": STEPS,
-        "dtype": "float64",
-        "byteOrder": "little",
-        "runs": runs,
-        "tensors": index,
-    }
-    with open(os.path.join(golden.OUT_DIR, "optimizers.f64"), "wb") as f:
-        f.write(b"".join(blobs))
-    with open(os.path.join(golden.OUT_DIR, "optimizers.json"), "w") as f:
-        json.dump(meta, f, indent=2)
-        f.write("\n")
+    golden.write_fixture("optimizers", tensors, {"generator": "scripts/gen-golden-optimizers.py", "torch_version": torch.__version__,
+                                                 "case": "small", "steps": STEPS, "runs": runs})
 
 
 if __name__ == "__main__":
