@@ -68,6 +68,22 @@ const cases: Case[] = [
   },
 ];
 
+/** The oracle: (loss(p + eps e_i) - loss(p - eps e_i)) / (2 eps) for every parameter, eps = 1e-6. */
+function centralDifferences(loss: (p: Float64Array) => number, params: Float64Array, eps = 1e-6): Float64Array {
+  const p = Float64Array.from(params);
+  const fd = new Float64Array(p.length);
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i]!;
+    p[i] = v + eps;
+    const up = loss(p);
+    p[i] = v - eps;
+    const down = loss(p);
+    p[i] = v;
+    fd[i] = (up - down) / (2 * eps);
+  }
+  return fd;
+}
+
 function nativeSpec(model: Sequential): NativeSpec {
   return toNativeSpec(model.config.inputShape as [number, number], model.config.layers);
 }
@@ -95,18 +111,7 @@ for (const c of cases) {
     const ref = binding().referenceLossAndGradients(spec, params, x, y, c.n, states, { seed: 7 });
     const loss = (p: Float64Array) => binding().referenceLossAndGradients(spec, p, x, y, c.n, states, { seed: 7 }).loss;
 
-    const eps = 1e-6;
-    const fd = new Float64Array(params.length);
-    const p = Float64Array.from(params);
-    for (let i = 0; i < p.length; i++) {
-      const v = p[i]!;
-      p[i] = v + eps;
-      const up = loss(p);
-      p[i] = v - eps;
-      const down = loss(p);
-      p[i] = v;
-      fd[i] = (up - down) / (2 * eps);
-    }
+    const fd = centralDifferences(loss, params);
     const bad = firstMismatch(ref.gradients, fd, 1e-8, 1e-6);
     t.equal(bad, null, `float64 BPTT == central differences for all ${params.length} parameters (atol 1e-8, rtol 1e-6)`);
     t.ok(fd.some((g) => Math.abs(g) > 1e-3), 'the check is not vacuous: some gradients are large');
@@ -151,18 +156,7 @@ t.test('MAE and Huber: float64 BPTT == central differences', async (t) => {
     if (options.loss === 'huber') t.ok(errors.some((e) => e < 0.3) && errors.some((e) => e > 0.3), 'both Huber branches occur');
     t.ok(errors.every((e) => e > 1e-4), 'no |e| at a kink within the finite-difference step');
     const loss = (p: Float64Array) => binding().referenceLossAndGradients(spec, p, x, y, n, [], options).loss;
-    const eps = 1e-6;
-    const p = Float64Array.from(params);
-    const fd = new Float64Array(p.length);
-    for (let i = 0; i < p.length; i++) {
-      const v = p[i]!;
-      p[i] = v + eps;
-      const up = loss(p);
-      p[i] = v - eps;
-      const down = loss(p);
-      p[i] = v;
-      fd[i] = (up - down) / (2 * eps);
-    }
-    t.equal(firstMismatch(ref.gradients, fd, 1e-8, 1e-6), null, `${options.loss}: all ${p.length} parameters (atol 1e-8, rtol 1e-6)`);
+    const fd = centralDifferences(loss, params);
+    t.equal(firstMismatch(ref.gradients, fd, 1e-8, 1e-6), null, `${options.loss}: all ${params.length} parameters (atol 1e-8, rtol 1e-6)`);
   }
 });
