@@ -20,8 +20,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
 import { bfgs, NonFiniteError, optimHessian } from '../baselines/bfgs.js';
 import { inverse } from '../stats/solve.js';
-import { qnorm } from '../baselines/distributions.js';
-import type { Baseline, BaselineForecast, FittedBaseline } from '../baselines/simple.js';
+import { checkForecastArgs, normalForecast, type Baseline, type BaselineForecast, type FittedBaseline } from '../baselines/simple.js';
 import { arStationary, expandArma, invertMa, transformJacobian, transformPars, untransformPars, type ArmaOrder } from './transforms.js';
 import { differencingPolynomial, kalmanFilter, kalmanForecast, makeStateSpace, type ArimaStateSpace } from './state-space.js';
 import { regressionResiduals, regressionStart, rightSingularVectors, rotate } from './regression.js';
@@ -350,12 +349,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
     fitted,
     residuals,
     forecast(h, options = {}) {
-      const steps = positiveInteger('h', h);
-      plainObject('options', options);
-      const level = optional(options.level, [80, 95], (v) => {
-        if (!Array.isArray(v) || !v.every((l) => typeof l === 'number' && l > 0 && l < 100)) throw invalid('options.level', 'array of percentages in (0, 100)', v);
-        return v as number[];
-      });
+      const { h: steps, level } = checkForecastArgs(h, options);
       if (s.xregNames.length && options.xreg === undefined) throw invalid('options.xreg', `${s.xregNames.length} future covariate column(s) of ${steps} values`, undefined);
       const future = checkXreg(options.xreg, steps);
       if (future.length !== s.xregNames.length) throw invalid('options.xreg', `${s.xregNames.length} covariate column(s)`, options.xreg);
@@ -363,9 +357,7 @@ function build(x: Float64Array, xreg: Float64Array[], s: Spec, coef: Float64Arra
       designColumns(s, steps, n, future).forEach((c, j) => {
         for (let t = 0; t < steps; t++) mean[t] = mean[t]! + coef[narma + j]! * c[t]!;
       });
-      const se = variance.map((v) => Math.sqrt(v * sigma2));
-      const z = level.map((l) => qnorm(0.5 + l / 200));
-      return { mean, level: [...level], lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
+      return normalForecast(mean, variance.map((v) => Math.sqrt(v * sigma2)), level);
     },
     update(y, options = {}) {
       plainObject('options', options);

@@ -23,10 +23,9 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { boolean, finiteSeries, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
-import { qnorm } from './distributions.js';
 import { nelderMead } from './nelder-mead.js';
 import { rootModuli } from '../stats/polyroot.js';
-import type { Baseline, FittedBaseline } from './simple.js';
+import { checkForecastArgs, normalForecast, type Baseline, type FittedBaseline } from './simple.js';
 import { etsMoments } from './ets-variance.js';
 
 export type EtsError = 'A' | 'M';
@@ -343,16 +342,9 @@ function fitModel(y: Float64Array, model: EtsModel, m: number, optCrit: OptCrit 
     residuals: state.resid,
     fitted: state.fitted,
     forecast(hArg, options) {
-      const h = positiveInteger('h', hArg);
-      plainObject('options', options ?? {});
-      const level = optional(options?.level, [80, 95], (v) => {
-        if (!Array.isArray(v) || !v.every((l) => typeof l === 'number' && l > 0 && l < 100)) throw invalid('options.level', 'array of percentages in (0, 100)', v);
-        return v as number[];
-      });
+      const { h, level } = checkForecastArgs(hArg, options);
       const { mean, variance } = etsMoments(h, state, { error, trend, season, m, alpha: p.alpha, beta: p.beta, gamma: p.gamma, phi: p.phi, sigma2 });
-      const se = variance.map(Math.sqrt);
-      const z = level.map((l) => qnorm(0.5 + l / 200));
-      return { mean, level: [...level], lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
+      return normalForecast(mean, variance.map(Math.sqrt), level);
     },
     update(next) {
       const h2 = finiteSeries('y', next);

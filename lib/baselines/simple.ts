@@ -44,7 +44,8 @@ export interface Baseline {
   fit(y: ArrayLike<number>): FittedBaseline;
 }
 
-function checkForecastArgs(h: unknown, options: unknown): { h: number; level: number[] } {
+/** The arguments of every forecast(h, { level }): h >= 1 steps, levels in (0, 100) (default 80 and 95). */
+export function checkForecastArgs(h: unknown, options: unknown): { h: number; level: number[] } {
   const steps = positiveInteger('h', h);
   plainObject('options', options ?? {});
   const level = optional((options as { level?: unknown } | undefined)?.level, [80, 95], (v) => {
@@ -52,6 +53,12 @@ function checkForecastArgs(h: unknown, options: unknown): { h: number; level: nu
     return v as number[];
   });
   return { h: steps, level };
+}
+
+/** Point forecasts with normal intervals: mean +- qnorm(0.5 + level / 200) se, per level. */
+export function normalForecast(mean: Float64Array, se: ArrayLike<number>, level: number[]): BaselineForecast {
+  const z = level.map((l) => qnorm(0.5 + l / 200));
+  return { mean, level: [...level], lower: z.map((q) => mean.map((m, j) => m - q * se[j]!)), upper: z.map((q) => mean.map((m, j) => m + q * se[j]!)) };
 }
 
 /** The lag walk behind naive, seasonal naive and drift (forecast:::lagwalk). */
@@ -95,13 +102,7 @@ function lagWalk(name: string, lag: number, withDrift: boolean): Baseline {
               mean[j - 1] = future[(j - 1) % lag]! + steps * b;
               se[j - 1] = Math.sqrt(mse * steps + (steps * bSe) ** 2);
             }
-            const z = level.map((l) => qnorm(0.5 + l / 200));
-            return {
-              mean,
-              level: [...level],
-              lower: z.map((q) => mean.map((m, j) => m - q * se[j]!)),
-              upper: z.map((q) => mean.map((m, j) => m + q * se[j]!)),
-            };
+            return normalForecast(mean, se, level);
           },
           update(next) {
             const h2 = finiteSeries('y', next, lag, name);

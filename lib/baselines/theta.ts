@@ -16,7 +16,7 @@ import { decompose } from '../stats/decompose.js';
 import { finiteSeries, optional, plainObject, positiveInteger } from '../validate.js';
 import { qnorm } from './distributions.js';
 import { ses, type EtsFit } from './ets.js';
-import type { Baseline, BaselineForecast, FittedBaseline } from './simple.js';
+import { normalForecast, type Baseline, type BaselineForecast, type FittedBaseline } from './simple.js';
 
 export interface ThetaFit extends FittedBaseline {
   alpha: number;
@@ -94,8 +94,7 @@ function build(x: Float64Array, fit: EtsFit, alpha: number, drift: number, indic
       // R: the last season's indices, repeated (index n - m + j is phase (n + j) mod m).
       const mean = f.mean.map((v, j) => (v + drift * (j + offset)) * (indices === null ? 1 : indices[(n + j) % m]!));
       const se = mean.map((_, j) => Math.sqrt(sigma2) * Math.sqrt(j * alpha * alpha + 1));
-      const z = f.level.map((l) => -qnorm(0.5 - l / 200));
-      return { mean, level: f.level, lower: z.map((q) => mean.map((v, j) => v - q * se[j]!)), upper: z.map((q) => mean.map((v, j) => v + q * se[j]!)) };
+      return normalForecast(mean, se, f.level);
     },
     update(next) {
       const x2 = finiteSeries('y', next);
