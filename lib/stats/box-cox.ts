@@ -12,6 +12,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { finiteNumber, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 import { brentMinimize } from './brent.js';
+import { mean, sampleVariance } from './moments.js';
 
 /**
  * The transformed series.
@@ -45,18 +46,7 @@ export function invBoxCox(w: ArrayLike<number>, lambda: number, variance?: Array
   return out.map((y, i) => y * (1 + (0.5 * variance[i]! * (1 - lambda)) / y ** (2 * lambda)));
 }
 
-/** R's mean and sample standard deviation. */
-const mean = (v: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i]!;
-  return s / v.length;
-};
-const sd = (v: ArrayLike<number>) => {
-  const m = mean(v);
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += (v[i]! - m) ** 2;
-  return Math.sqrt(s / (v.length - 1));
-};
+const sd = (v: ArrayLike<number>) => Math.sqrt(sampleVariance(v));
 
 /**
  * Guerrero's lambda.

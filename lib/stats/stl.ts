@@ -21,6 +21,7 @@
  * seasonal values replaced by their mean.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { sampleVariance } from './moments.js';
 import { boolean, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
 
 export interface StlOptions {
@@ -279,14 +280,6 @@ function robustnessWeights(y: Float64Array, season: Float64Array, trend: Float64
  */
 export function seasonalStrength(y: ArrayLike<number>, period: number): number {
   const { seasonal, remainder } = stl(y, period, { sWindow: 11 });
-  const variance = (v: ArrayLike<number>) => {
-    let mean = 0;
-    for (let i = 0; i < v.length; i++) mean += v[i]!;
-    mean /= v.length;
-    let s = 0;
-    for (let i = 0; i < v.length; i++) s += (v[i]! - mean) ** 2;
-    return s / (v.length - 1);
-  };
-  const vr = variance(remainder);
-  return Math.max(0, Math.min(1, 1 - vr / variance(remainder.map((r, i) => r + seasonal[i]!))));
+  const vr = sampleVariance(remainder);
+  return Math.max(0, Math.min(1, 1 - vr / sampleVariance(remainder.map((r, i) => r + seasonal[i]!))));
 }
