@@ -49,20 +49,20 @@ export function streamOrder(n: number, streams: number): StreamOrder {
 
 /** The rows (first axis) of `t` in `order`: out[j] = t[order[j]]. */
 export function reorder(t: Tensor, order: Int32Array): Tensor {
-  checkTensor('t', t);
-  if (t.shape[0] !== order.length) throw new InvalidArgumentError('order', `Expected ${t.shape[0]} entries (t.shape[0]) for order but received ${order.length}`);
-  const per = t.data.length / Math.max(1, order.length);
-  const data = new Float32Array(t.data.length);
-  order.forEach((src, j) => data.set(t.data.subarray(src * per, (src + 1) * per), j * per));
-  return { data, shape: [...t.shape] };
+  return permuteRows(t, order, 'gather');
 }
 
-/** Undoes reorder: back to time order (for predictions made in stream order). */
+/** Undoes reorder: back to time order (for predictions made in stream order), out[order[j]] = t[j]. */
 export function restoreOrder(t: Tensor, order: Int32Array): Tensor {
+  return permuteRows(t, order, 'scatter');
+}
+
+function permuteRows(t: Tensor, order: Int32Array, direction: 'gather' | 'scatter'): Tensor {
   checkTensor('t', t);
   if (t.shape[0] !== order.length) throw new InvalidArgumentError('order', `Expected ${t.shape[0]} entries (t.shape[0]) for order but received ${order.length}`);
   const per = t.data.length / Math.max(1, order.length);
   const data = new Float32Array(t.data.length);
-  order.forEach((dst, j) => data.set(t.data.subarray(j * per, (j + 1) * per), dst * per));
+  const row = (i: number) => t.data.subarray(i * per, (i + 1) * per);
+  order.forEach((k, j) => (direction === 'gather' ? data.set(row(k), j * per) : data.set(row(j), k * per)));
   return { data, shape: [...t.shape] };
 }
