@@ -8,34 +8,27 @@
  * exported GRU/RNN nodes (1e-5), and streams.
  */
 import t from 'tap';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { binding } from '../lib/native.js';
-import { sequential, toNativeSpec, type Sequential } from '../lib/model/sequential.js';
+import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, gru, lstm, simpleRnn } from '../lib/model/layers.js';
 import { onnxModel } from '../lib/onnx/export.js';
 import { OnnxForecaster } from '../lib/onnx/forecaster.js';
 import { firstMismatch, maxAbsDiff, rng, uniform } from './helpers/random.js';
-import { loadGolden } from './helpers/golden.js';
+import { float64Reference, loadGolden } from './helpers/golden.js';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'golden');
 const small = loadGolden('small');
 const { B, T, F } = small.meta.config;
 
 for (const cell of ['gru', 'rnn', 'rnn_relu'] as const) {
   t.test(`${cell} vs torch.nn.${cell === 'gru' ? 'GRU' : 'RNN'}`, async (t) => {
-    const meta = JSON.parse(readFileSync(join(dir, `${cell}.json`), 'utf8')) as { loss: number; tensors: Record<string, { offset: number; length: number }> };
-    const raw = readFileSync(join(dir, `${cell}.f64`));
-    const all = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    const tensor = (n: string) => all.subarray(meta.tensors[n]!.offset, meta.tensors[n]!.offset + meta.tensors[n]!.length);
+    const golden = loadGolden<{ loss: number }>(cell);
+    const { meta, tensor } = golden;
     const make = (units: number, o: { returnSequences?: boolean; stateful: boolean }) =>
       cell === 'gru' ? gru(units, o) : simpleRnn(units, { ...o, activation: cell === 'rnn_relu' ? 'relu' : 'tanh' });
     const model = sequential({ inputShape: [T, F], layers: [make(7, { returnSequences: true, stateful: true }), make(5, { stateful: true }), dense(2)], seed: 1 });
     t.teardown(() => model.dispose());
     const w: Record<string, Float32Array> = {};
     for (const n of Object.keys(model.parameterShapes)) {
-      t.same(model.parameterShapes[n], (meta.tensors[`params.${n}`] as unknown as { shape: number[] }).shape, `${n}: torch's shape`);
+      t.same(model.parameterShapes[n], golden.shape(`params.${n}`), `${n}: torch's shape`);
       w[n] = new Float32Array(tensor(`params.${n}`));
     }
     model.setWeights(w);
@@ -51,17 +44,9 @@ for (const cell of ['gru', 'rnn', 'rnn_relu'] as const) {
     t.equal(firstMismatch(states[1]!.h, tensor('hn.1'), 1e-5, 1e-4), null, 'final h of layer 1');
     t.ok(states[0]!.c.every((v) => v === 0), 'no cell state: c stays zero');
 
-    const params = new Float64Array(model.paramCount);
-    for (const e of model._layout()) params.set(tensor(`params.${e.name}`), e.offset);
-    const spec = toNativeSpec(model.config.inputShape as [number, number], model.config.layers);
-    for (const l of spec.layers) l.stateful = false;
-    const ref = binding().referenceLossAndGradients(spec, params, small.tensor('input'), small.tensor('target'), B, []);
+    const ref = float64Reference(model, golden, small.tensor('input'), small.tensor('target'), B);
     t.ok(Math.abs(ref.loss - meta.loss) <= 1e-10 * meta.loss, `float64 loss ${ref.loss}`);
-    let bad = 0;
-    for (const e of model._layout()) {
-      if (firstMismatch(ref.gradients.subarray(e.offset, e.offset + e.length), tensor(`grad.${e.name}`), 1e-12, 1e-9) !== null) bad++;
-    }
-    t.equal(bad, 0, 'float64 gradients == torch autograd (atol 1e-12, rtol 1e-9)');
+    t.same(ref.mismatched, [], 'float64 gradients == torch autograd (atol 1e-12, rtol 1e-9)');
   });
 }
 

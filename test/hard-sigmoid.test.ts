@@ -8,24 +8,19 @@
  * onnx-parity.test.ts), and the option round-trips through save/load.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { binding } from '../lib/native.js';
-import { sequential, toNativeSpec } from '../lib/model/sequential.js';
+import { join } from 'node:path';
+import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { loadModel } from '../lib/model/io.js';
 import { onnxModel } from '../lib/onnx/export.js';
 import { OnnxForecaster } from '../lib/onnx/forecaster.js';
 import { firstMismatch, maxAbsDiff } from './helpers/random.js';
-import { loadGolden } from './helpers/golden.js';
+import { float64Reference, loadGolden } from './helpers/golden.js';
 
-const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'golden');
-const meta = JSON.parse(readFileSync(join(dir, 'hard_sigmoid.json'), 'utf8')) as { loss: number; tensors: Record<string, { offset: number; length: number }> };
-const raw = readFileSync(join(dir, 'hard_sigmoid.f64'));
-const all = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-const tensor = (name: string) => all.subarray(meta.tensors[name]!.offset, meta.tensors[name]!.offset + meta.tensors[name]!.length);
+const golden = loadGolden<{ loss: number }>('hard_sigmoid');
+const { meta, tensor } = golden;
 const small = loadGolden('small');
 const { B, T, F } = small.meta.config;
 
@@ -52,16 +47,9 @@ t.test('hard-sigmoid gates: loss and every gradient vs torch', async (t) => {
   for (const p of Object.keys(gradients)) t.equal(firstMismatch(gradients[p]!, tensor(`grad.${p}`), 1e-5, 1e-4), null, `float32 grad ${p}`);
   t.equal(firstMismatch((await m.predict(x)).data, tensor('output'), 1e-5, 1e-4), null, 'forward output');
 
-  const params = new Float64Array(m.paramCount);
-  for (const e of m._layout()) params.set(tensor(`params.${e.name}`), e.offset);
-  const spec = toNativeSpec(m.config.inputShape as [number, number], m.config.layers);
-  const ref = binding().referenceLossAndGradients(spec, params, small.tensor('input'), small.tensor('target'), B, []);
+  const ref = float64Reference(m, golden, small.tensor('input'), small.tensor('target'), B);
   t.ok(Math.abs(ref.loss - meta.loss) <= 1e-10 * meta.loss, `float64 loss ${ref.loss}`);
-  let bad = 0;
-  for (const e of m._layout()) {
-    if (firstMismatch(ref.gradients.subarray(e.offset, e.offset + e.length), tensor(`grad.${e.name}`), 1e-12, 1e-9) !== null) bad++;
-  }
-  t.equal(bad, 0, 'float64 gradients == torch autograd (atol 1e-12, rtol 1e-9)');
+  t.same(ref.mismatched, [], 'float64 gradients == torch autograd (atol 1e-12, rtol 1e-9)');
 });
 
 t.test('hard-sigmoid gates export to ONNX HardSigmoid and survive save/load', async (t) => {
