@@ -70,6 +70,17 @@ export interface RecurrentOptions {
   stateful?: boolean;
 }
 
+/** units and the options every recurrent layer shares, validated. */
+function recurrentBase(units: number, options: RecurrentOptions): { units: number; returnSequences: boolean; stateful: boolean } {
+  positiveInteger('units', units);
+  plainObject('options', options);
+  return {
+    units,
+    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
+    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+  };
+}
+
 /**
  * A GRU layer exactly as torch.nn.GRU (and Keras GRU with reset_after=True,
  * cuDNN's convention): gates r, z, n stacked in weight_ih [3H, I] and
@@ -81,13 +92,9 @@ export interface RecurrentOptions {
  * @example gru(64, { returnSequences: true })
  */
 export function gru(units: number, options: RecurrentOptions = {}): GruLayerConfig {
-  positiveInteger('units', units);
-  plainObject('options', options);
   return {
     type: 'gru',
-    units,
-    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
-    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+    ...recurrentBase(units, options),
   };
 }
 
@@ -97,20 +104,14 @@ export function gru(units: number, options: RecurrentOptions = {}): GruLayerConf
  * @example simpleRnn(32, { activation: 'tanh' })
  */
 export function simpleRnn(units: number, options: RecurrentOptions & { activation?: 'tanh' | 'relu' } = {}): SimpleRnnLayerConfig {
-  positiveInteger('units', units);
-  plainObject('options', options);
   return {
     type: 'rnn',
-    units,
-    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
-    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+    ...recurrentBase(units, options),
     activation: optional(options.activation, 'tanh' as 'tanh' | 'relu', (v) => oneOf('options.activation', v, ['tanh', 'relu'] as const)),
   };
 }
 
-export interface LstmOptions {
-  returnSequences?: boolean;
-  stateful?: boolean;
+export interface LstmOptions extends RecurrentOptions {
   activation?: 'tanh';
   recurrentActivation?: 'sigmoid' | 'hard_sigmoid';
 }
@@ -129,13 +130,9 @@ export interface DenseOptions {
  * @example lstm(100, { returnSequences: true, stateful: true })
  */
 export function lstm(units: number, options: LstmOptions = {}): LstmLayerConfig {
-  positiveInteger('units', units);
-  plainObject('options', options);
   return {
     type: 'lstm',
-    units,
-    returnSequences: optional(options.returnSequences, false, (v) => boolean('options.returnSequences', v)),
-    stateful: optional(options.stateful, false, (v) => boolean('options.stateful', v)),
+    ...recurrentBase(units, options),
     activation: optional(options.activation, 'tanh' as const, (v) => oneOf('options.activation', v, ['tanh'] as const)),
     recurrentActivation: optional(options.recurrentActivation, 'sigmoid' as 'sigmoid' | 'hard_sigmoid', (v) =>
       oneOf('options.recurrentActivation', v, ['sigmoid', 'hard_sigmoid'] as const),
