@@ -12,6 +12,7 @@ import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { adam } from '../lib/model/optimizers.js';
 import { loadModel } from '../lib/model/io.js';
+import { ForecastPipeline } from '../lib/forecast/pipeline.js';
 import type { Tensor } from '../lib/tensor.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
 
@@ -233,7 +234,7 @@ t.test('save and load round-trip, corrupt files are clear errors', async (t) => 
   const model = bookModel();
   t.teardown(() => model.dispose());
   model.compile({ optimizer: adam({ learningRate: 0.005 }) });
-  model.pipeline = { type: 'test', lags: 6 };
+  model.pipeline = new ForecastPipeline({ lags: 6 }).fit(Float64Array.from({ length: 40 }, (_, i) => 100 + Math.sin(i))).toJSON();
   const x = randomTensor(17, [20, 6, 1]);
   const file = join(dir, 'm.safetensors');
   await model.save(file);
@@ -260,6 +261,13 @@ t.test('save and load round-trip, corrupt files are clear errors', async (t) => 
     await t.rejects(loadModel(p), { name: 'FormatError', message }, `${name} file`);
   }
   await t.rejects(loadModel(join(dir, 'missing.safetensors')), { name: 'FormatError', message: /ENOENT/ }, 'missing file');
+  // model.pipeline is typed ForecastPipelineJSON, so a file whose pipeline is not one is refused, not loaded as any object.
+  model.pipeline = { type: 'test', lags: 6 } as unknown as typeof model.pipeline;
+  await model.save(join(dir, 'bad-pipeline.safetensors'));
+  await t.rejects(loadModel(join(dir, 'bad-pipeline.safetensors')), {
+    name: 'FormatError',
+    message: /bad-pipeline\.safetensors: its pipeline is invalid: Expected a forecastPipeline JSON object/,
+  }, 'a pipeline that is not a ForecastPipelineJSON');
   await t.rejects(model.save(join(dir, 'no-such-dir', 'm.safetensors')), { code: 'ENOENT' }, 'unwritable path');
 });
 

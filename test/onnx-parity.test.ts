@@ -144,7 +144,7 @@ t.test('pipeline parity: prices through the graph equal TS pipeline + native mod
   const pipeline = new ForecastPipeline({ lags }).fit(train);
   const model = sequential({ inputShape: [lags, 1], layers: [lstm(16, { returnSequences: true }), lstm(16), dense(1, { activation: 'tanh' })], seed: 2 });
   randomizeWeights(model, 3);
-  model.pipeline = pipeline.toJSON() as unknown as Record<string, unknown>;
+  model.pipeline = pipeline.toJSON();
   const w = pipeline.windows(test);
   const scaled = await model.predict(w.x, { batchSize: 128 });
   const expected = pipeline.toLevels(scaled.data, test, w.targetIndex);

@@ -110,7 +110,7 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
   const model = sequential({ inputShape: [o.lags, 1], layers, seed: o.seed });
   try {
     model.compile({ optimizer: adam({ learningRate: o.learningRate }), loss: 'mse' });
-    model.pipeline = pipeline.toJSON() as unknown as Record<string, unknown>;
+    model.pipeline = pipeline.toJSON();
     const history = await model.fit(trainWin.x, trainWin.y, {
       batchSize: o.batchSize,
       epochs: o.epochs,

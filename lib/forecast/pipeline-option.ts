@@ -5,11 +5,11 @@
  */
 import { InvalidArgumentError, StateError } from '../errors.js';
 import { invalid } from '../validate.js';
-import { ForecastPipeline } from './pipeline.js';
+import { ForecastPipeline, type ForecastPipelineJSON } from './pipeline.js';
 
 /** What the option needs to know about the model. */
 export interface PipelineHost {
-  pipeline: Record<string, unknown> | undefined;
+  readonly pipeline: ForecastPipelineJSON | undefined;
   readonly inputShape: [number, number];
   readonly outputShape: number[];
 }

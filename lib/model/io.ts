@@ -21,6 +21,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { FormatError } from '../errors.js';
+import { ForecastPipeline, type ForecastPipelineJSON } from '../forecast/pipeline.js';
 import { string } from '../validate.js';
 import { checkOptimizerConfig } from './optimizers.js';
 import { Sequential, type CompileConfig, type SequentialConfig } from './sequential.js';
@@ -132,6 +133,13 @@ export async function loadModel(path: string): Promise<Sequential> {
   } catch {
     throw corrupt(path, 'its metadata is not valid JSON');
   }
+  if (pipeline !== null) {
+    try {
+      ForecastPipeline.fromJSON(pipeline); // model.pipeline is typed ForecastPipelineJSON: hold the file to it
+    } catch (err) {
+      throw corrupt(path, `its pipeline is invalid: ${(err as Error).message}`);
+    }
+  }
   let model: Sequential;
   try {
     model = new Sequential(config);
@@ -174,7 +182,7 @@ export async function loadModel(path: string): Promise<Sequential> {
     }
     if (meta.optimizer_step !== undefined) restoreTrainingState(model, header, data, meta, path);
   }
-  model.pipeline = pipeline && typeof pipeline === 'object' ? (pipeline as Record<string, unknown>) : undefined;
+  model.pipeline = pipeline === null ? undefined : (pipeline as ForecastPipelineJSON);
   return model;
 }
 

@@ -21,7 +21,7 @@ import { checkLayerConfig, isRecurrent, type DenseLayerConfig, type LayerConfig,
 import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
 import { NativeStream } from './stream.js';
 import { LevelStream } from '../forecast/level-stream.js';
-import type { ForecastPipeline } from '../forecast/pipeline.js';
+import type { ForecastPipeline, ForecastPipelineJSON } from '../forecast/pipeline.js';
 import type { EvaluateForecastOptions, ForecastEvaluation } from '../forecast/evaluate.js';
 import { resolvePipelineOption } from '../forecast/pipeline-option.js';
 
@@ -173,8 +173,8 @@ function lastUnits(layers: readonly LayerConfig[]): number {
   return (layers.at(-1) as RecurrentLayerConfig | DenseLayerConfig).units;
 }
 
-/** Checks the layer stack; the messages name the offending layer. */
-function checkConfig(value: unknown): Required<SequentialConfig> {
+/** Checks the layer stack; the messages name the offending layer. (loadModel checks a file's config with it before any native memory is allocated.) */
+export function checkConfig(value: unknown): Required<SequentialConfig> {
   const o = plainObject('config', value);
   const shape = o.inputShape;
   if (!Array.isArray(shape) || shape.length !== 2) throw invalid('config.inputShape', '[steps, features]', shape);
@@ -239,7 +239,7 @@ export class Sequential {
    * The fitted data pipeline (JSON), saved and loaded with the model so a
    * loaded model can map raw values in and predictions back out.
    */
-  pipeline: Record<string, unknown> | undefined;
+  pipeline: ForecastPipelineJSON | undefined;
   #native: NativeModel | null;
   #busy: string | null = null;
   #compile: Required<CompileConfig> | null = null;
