@@ -3,7 +3,7 @@
  * carried from origin to origin, multi-step forecasts recursive), scored
  * beside naive, drift, ETS and Theta on the same origins and targets.
  */
-import { parseArgs } from 'node:util';
+import { parseOptions } from './options.js';
 import { etsBaseline } from '../baselines/ets.js';
 import { drift, naive, type Baseline } from '../baselines/simple.js';
 import { thetaBaseline } from '../baselines/theta.js';
@@ -35,7 +35,7 @@ Options:
   --json              print the results as JSON`;
 
 export async function backtestCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: argv,
     options: {
       model: { type: 'string' },

@@ -6,12 +6,13 @@
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseOptions } from './options.js';
 import { FlowcastError, InvalidArgumentError } from '../errors.js';
 import { evaluateForecast } from '../forecast/evaluate.js';
 import type { DenseActivation } from '../model/layers.js';
 import { packageRoot } from '../native.js';
 import { oneOf } from '../validate.js';
+import { VERSION } from '../version.js';
 import { modelAndLevels, parseIntOption, parseNumberOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
@@ -33,7 +34,7 @@ Commands:
   baseline   score the simple baselines (naive, seasonal naive, drift, ...) on a series
   adf        stationarity tests (ADF, KPSS) on a series
 
-Run 'flowcast <command> --help' for its options.`,
+Run 'flowcast <command> --help' for its options, 'flowcast --version' for the version.`,
   demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
 
 Reproduces the textbook chapter: bitcoin 1-minute Close prices, first
@@ -102,7 +103,7 @@ function range(value: string | undefined, name: string, fallback?: [string, stri
 }
 
 async function demo(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: argv,
     options: {
       epochs: { type: 'string' },
@@ -142,7 +143,7 @@ async function demo(argv: string[]): Promise<void> {
 }
 
 async function train(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: argv,
     options: {
       data: { type: 'string' },
@@ -196,7 +197,7 @@ async function train(argv: string[]): Promise<void> {
 }
 
 async function predict(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: argv,
     options: {
       model: { type: 'string' },
@@ -223,7 +224,7 @@ async function predict(argv: string[]): Promise<void> {
 }
 
 async function evaluate(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: argv,
     options: { model: { type: 'string' }, data: { type: 'string' }, range: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
   });
@@ -273,6 +274,10 @@ export async function main(argv: string[]): Promise<number> {
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(HELP.main);
     return command === undefined ? 1 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    console.log(VERSION);
+    return 0;
   }
   const run = COMMANDS[command];
   if (!run) {

@@ -1,5 +1,5 @@
 /** CLI commands for ONNX: `flowcast export` and `flowcast predict --onnx`. */
-import { parseArgs } from 'node:util';
+import { parseOptions } from './options.js';
 import { InvalidArgumentError } from '../errors.js';
 import { ForecastPipeline } from '../forecast/pipeline.js';
 import { loadModel } from '../model/io.js';
@@ -23,7 +23,7 @@ Options:
   --json              print the graph's signature as JSON`;
 
 export async function exportCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = parseOptions({
     args: argv,
     options: {
       model: { type: 'string' },

@@ -1,5 +1,5 @@
 /** CLI commands for baselines and stationarity: `flowcast baseline` and `flowcast adf`. */
-import { parseArgs } from 'node:util';
+import { parseOptions } from './options.js';
 import { autoArimaBaseline } from '../arima/auto.js';
 import { etsBaseline } from '../baselines/ets.js';
 import { stlfBaseline } from '../baselines/stlf.js';
@@ -89,7 +89,7 @@ const seriesArgs = {
 } as const;
 
 export async function baselineCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' }, plot: { type: 'string' }, origins: { type: 'string' }, step: { type: 'string' } } });
+  const { values } = parseOptions({ args: argv, options: { ...seriesArgs, period: { type: 'string' }, holdout: { type: 'string' }, 'fit-last': { type: 'string' }, plot: { type: 'string' }, origins: { type: 'string' }, step: { type: 'string' } } });
   if (values.help) return void console.log(BASELINE_HELP);
   const y = await readValues(values);
   // Several periods (e.g. 48,336): STL + ETS decomposes them all; the other
@@ -158,7 +158,7 @@ export async function baselineCommand(argv: string[]): Promise<void> {
 }
 
 export async function adfCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { ...seriesArgs, difference: { type: 'boolean' } } });
+  const { values } = parseOptions({ args: argv, options: { ...seriesArgs, difference: { type: 'boolean' } } });
   if (values.help) return void console.log(ADF_HELP);
   let y = await readValues(values);
   if (values.difference) y = y.subarray(1).map((v, i) => v - y[i]!);
