@@ -23,6 +23,7 @@ export {
   type TimeLike,
 } from './series.js';
 export { regularize, type RegularizeFill, type RegularizeOptions, type RegularizeResult } from './regularize.js';
+export { type DuplicatePolicy } from './duplicates.js';
 export { parseIsoUtc, toEpochMs } from './time.js';
 export { difference, integrate, undifferenceOneStep, type DifferenceFill } from './difference.js';
 export {
@@ -36,3 +37,4 @@ export {
 } from './scalers.js';
 export { lagWindows, type LagWindowOptions, type LagWindows } from './windows.js';
 export { streamOrder, reorder, restoreOrder, type StreamOrder } from './streams.js';
+export { datasets, type DatasetInfo } from './datasets.js';
