@@ -90,6 +90,43 @@ t.test('CRLF, BOM, blank lines, missing final newline', async (t) => {
   t.same(types(headerOnly), ['a:Float64', 'b:Float64']);
 });
 
+t.test('CR-only line ends (classic Mac OS) are read as line ends', async (t) => {
+  // Oracle: the same table written with LF line ends. Before, such a file read as 0 rows.
+  const cr = parseCsv('Timestamp,Close\r1483228800,966.61\r1483228860,NaN\r\r1483228920,967.5\r');
+  const lf = parseCsv('Timestamp,Close\n1483228800,966.61\n1483228860,NaN\n\n1483228920,967.5\n');
+  t.same(types(cr), ['Timestamp:Float64', 'Close:Float64'], 'two columns');
+  t.equal(cr.numRows, 3, 'three rows (the blank line skipped)');
+  t.same(column(cr, 'Timestamp'), column(lf, 'Timestamp'));
+  t.same(column(cr, 'Close'), column(lf, 'Close'), 'NaN included');
+  const quoted = parseCsv('a,b\r"two\rlines",1\r"x",2');
+  t.same(column(quoted, 'a'), ['two\rlines', 'x'], 'a CR inside quotes is data; no final line end needed');
+  t.throws(() => parseCsv('a,b\r"x\ry",1\r3\r'), { name: 'FormatError', message: /line 4 has 1 fields but the header has 2/ }, 'line numbers count CR line ends');
+  t.same(column(parseCsv('a,b\nx\r,1\n'), 'a'), ['x\r'], 'with any LF in the file, a lone CR stays data');
+});
+
+t.test('a 100,000-column file parses in one pass per row (no per-column re-scan)', async (t) => {
+  // Before: arrow's RecordBatch constructor compared every field with every
+  // other (schema.assign), and a column that turned to text re-scanned each
+  // earlier row from its start: both quadratic in the column count (over 30 s).
+  // Oracle: the cell values as generated. Time is measured, not asserted.
+  const n = 100_000;
+  const names = Array.from({ length: n }, (_, i) => `c${i}`);
+  const numbers = Array.from({ length: n }, (_, i) => String(i));
+  const words = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? String(-i) : `w${i}`));
+  const text = `${names.join(',')}\n${numbers.join(',')}\n${numbers.join(',')}\n${words.join(',')}\n`;
+  const start = performance.now();
+  const table = parseCsv(text);
+  const ms = performance.now() - start;
+  t.equal(table.numCols, n);
+  t.equal(table.numRows, 3);
+  t.same(column(table, 'c0'), [0, 0, -0], 'even columns stay numeric');
+  t.same(column(table, 'c99998'), [99998, 99998, -99998]);
+  t.equal(table.getChild('c99999')!.type.toString(), 'Utf8', 'odd columns turned to text in the last row');
+  t.same(column(table, 'c99999'), ['99999', '99999', 'w99999'], 'their earlier cells read back verbatim');
+  t.same(column(table, 'c1'), ['1', '1', 'w1']);
+  t.comment(`${n} columns x 3 rows parsed in ${ms.toFixed(0)} ms`);
+});
+
 t.test('quoted fields: delimiters, doubled quotes, newlines, quoted numbers', async (t) => {
   const table = parseCsv('name,note,n\n"Smith, J","said ""hi""",1\n"multi\nline","",2\n"3",x,"3.5"\n');
   t.same(column(table, 'name'), ['Smith, J', 'multi\nline', '3']);

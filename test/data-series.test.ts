@@ -119,7 +119,8 @@ t.test('timestamps: unsorted, duplicate, NaN', async (t) => {
   const dup = parseCsv('Timestamp,Close\n60,1\n120,2\n120,3\n');
   t.throws(() => Series.fromTable(dup, { time: 'Timestamp', timeUnit: 's', values: ['Close'] }), {
     name: 'InvalidArgumentError',
-    message: /Expected unique timestamps for column "Timestamp" but rows 1 and 2 have the same timestamp 1970-01-01T00:02:00.000Z \(duplicate timestamp/,
+    message:
+      /Expected unique timestamps for column "Timestamp" but rows 1 and 2 have the same timestamp 1970-01-01T00:02:00.000Z \(the first duplicate timestamp; 1 timestamp repeats in all\); pass options.duplicates: 'first', 'last' or 'mean'/,
   });
   const nan = parseCsv('Timestamp,Close\n60,1\nNaN,2\n');
   t.throws(() => Series.fromTable(nan, { time: 'Timestamp', timeUnit: 's', values: ['Close'] }), {
@@ -131,6 +132,46 @@ t.test('timestamps: unsorted, duplicate, NaN', async (t) => {
     message: /Expected length 2 \(the length of init.time\) for init.values.v but received length 3/,
   });
   t.throws(() => Series.from({ time: [5, 5], values: {} }), { name: 'InvalidArgumentError', message: /duplicate timestamp/ });
+});
+
+t.test('a timestamp no Date can hold (1e300 s) is refused, naming the column, row and value', async (t) => {
+  // Oracle: ECMA-262's Date range, |t| <= 8.64e15 ms (8.64e12 s); 1e300 s is far beyond, 8.64e12 s is the edge.
+  const table = parseCsv('Timestamp,Close\n60,1\n1e300,2\n');
+  t.throws(() => Series.fromTable(table, { time: 'Timestamp', timeUnit: 's', values: ['Close'] }), {
+    name: 'InvalidArgumentError',
+    argument: 'options.time',
+    message:
+      /Expected epoch seconds within the Date range \(at most 8640000000000 from 1970\) in column "Timestamp" for options.time but received 1e\+300 at row 1/,
+  });
+  t.throws(() => Series.fromTable(parseCsv('t,v\n-8.7e15,1\n'), { time: 't', values: ['v'] }), {
+    name: 'InvalidArgumentError',
+    message: /Expected epoch milliseconds within the Date range .* in column "t" for options.time but received -8700000000000000 at row 0/,
+  });
+  const edge = Series.fromTable(parseCsv('Timestamp,Close\n8.64e12,1\n'), { time: 'Timestamp', timeUnit: 's', values: ['Close'] });
+  t.equal(new Date(edge.time[0]!).toISOString(), '+275760-09-13T00:00:00.000Z', 'the last representable second is accepted');
+  t.throws(() => Series.from({ time: [0, 1e300], values: {} }), {
+    name: 'InvalidArgumentError',
+    message: /Expected timestamps within the Date range \(at most 8640000000000000 ms from 1970\) for init.time but received 1e\+300 ms at row 1/,
+  });
+});
+
+t.test('Infinity and 1e999 values are refused by Series.fromTable; NaN stays a missing value', async (t) => {
+  // Oracle: Number('1e999') === Infinity (a double overflows), and the CSV reader keeps pandas' inf spellings.
+  const table = parseCsv('Timestamp,a,b,c\n60,1,NaN,1\n120,Infinity,2,1e999\n180,3,,-inf\n');
+  t.equal((table.getChild('c')!.toArray() as Float64Array)[1], Infinity, 'the reader gives 1e999 as Infinity');
+  t.throws(() => Series.fromTable(table, { time: 'Timestamp', timeUnit: 's', values: ['a'] }), {
+    name: 'InvalidArgumentError',
+    argument: 'options.values',
+    message: /Expected finite numbers or NaN \(missing\) in column "a" for options.values but received Infinity at row 1/,
+  });
+  t.throws(() => Series.fromTable(table, { time: 'Timestamp', timeUnit: 's', values: ['b', 'c'] }), {
+    name: 'InvalidArgumentError',
+    message: /in column "c" for options.values but received Infinity at row 1 \(a number too large for a double, such as 1e999, reads as Infinity\)/,
+  });
+  const minusInf = parseCsv('Timestamp,c\n60,-inf\n');
+  t.throws(() => Series.fromTable(minusInf, { time: 'Timestamp', timeUnit: 's', values: ['c'] }), { message: /received -Infinity at row 0/ });
+  const b = Series.fromTable(table, { time: 'Timestamp', timeUnit: 's', values: ['b'] }).values('b');
+  t.ok(Number.isNaN(b[0]!) && b[1] === 2 && Number.isNaN(b[2]!), 'NaN and empty cells stay NaN (missing)');
 });
 
 t.test('values(): unknown column lists the available ones', async (t) => {

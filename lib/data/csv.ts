@@ -62,12 +62,18 @@ let fieldQuoted = false;
 let fieldEscaped = false;
 let fieldNewlines = 0;
 let numberOk = true;
+/**
+ * The line terminator of the input being parsed: LF (which also covers
+ * CRLF), or CR for a file with CR-only line ends (classic Mac OS, still
+ * written by some spreadsheet exports) that contains no LF at all.
+ */
+let eol = LF;
 
 /**
  * Scan one field starting at `pos`. Sets fieldStart/fieldEnd (content range,
  * quotes excluded, a CR before the LF trimmed), fieldQuoted, fieldEscaped
- * (contains `""`), fieldNewlines (LFs inside quotes); returns the position of
- * the byte after the field: a delimiter, CR, LF, or `n`.
+ * (contains `""`), fieldNewlines (line terminators inside quotes); returns
+ * the position of the byte after the field: a delimiter, CR, LF, or `n`.
  * Returns -1 on an unterminated quote and -2 on junk after a closing quote.
  */
 function scanField(buf: Buffer, pos: number, delim: number, n: number): number {
@@ -89,11 +95,11 @@ function scanField(buf: Buffer, pos: number, delim: number, n: number): number {
     }
     fieldStart = s;
     fieldEnd = q;
-    for (let k = buf.indexOf(LF, s); k >= 0 && k < q; k = buf.indexOf(LF, k + 1)) fieldNewlines++;
+    for (let k = buf.indexOf(eol, s); k >= 0 && k < q; k = buf.indexOf(eol, k + 1)) fieldNewlines++;
     pos = q + 1;
     if (pos < n) {
       const b = buf[pos];
-      if (b !== delim && b !== LF && !(b === CR && (pos + 1 === n || buf[pos + 1] === LF))) return -2;
+      if (b !== delim && b !== eol && !(b === CR && (pos + 1 === n || buf[pos + 1] === LF))) return -2;
     }
     return pos;
   }
@@ -101,7 +107,7 @@ function scanField(buf: Buffer, pos: number, delim: number, n: number): number {
   fieldStart = pos;
   while (pos < n) {
     const b = buf[pos];
-    if (b === delim || b === LF) break;
+    if (b === delim || b === eol) break;
     pos++;
   }
   let e = pos;
@@ -265,10 +271,11 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
   let pos = 0;
   let line = 1;
   if (n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3; // UTF-8 BOM
+  eol = buf.indexOf(LF, pos) < 0 && buf.indexOf(CR, pos) >= 0 ? CR : LF;
 
   // Skip blank lines before the header, as pandas does.
   for (;;) {
-    if (pos < n && buf[pos] === LF) {
+    if (pos < n && buf[pos] === eol) {
       pos++;
       line++;
     } else if (pos + 1 < n && buf[pos] === CR && buf[pos + 1] === LF) {
@@ -292,8 +299,8 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
       pos++;
       continue;
     }
-    if (pos < n && buf[pos] === CR) pos++;
-    if (pos < n && buf[pos] === LF) pos++;
+    if (eol === LF && pos < n && buf[pos] === CR) pos++;
+    if (pos < n && buf[pos] === eol) pos++;
     line++;
     break;
   }
@@ -324,10 +331,10 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
     });
   }
 
-  // Upper bound on the row count: one row per remaining LF, plus a last line
+  // Upper bound on the row count: one row per remaining line end, plus a last line
   // without one. Quoted newlines and blank lines only make it smaller.
   let capacity = 1;
-  for (let k = buf.indexOf(LF, pos); k >= 0; k = buf.indexOf(LF, k + 1)) capacity++;
+  for (let k = buf.indexOf(eol, pos); k >= 0; k = buf.indexOf(eol, k + 1)) capacity++;
   const numbers: (Float64Array | null)[] = [];
   const strings: ((string | null)[] | null)[] = [];
   for (let c = 0; c < ncols; c++) {
@@ -335,11 +342,14 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
     strings.push(null);
   }
   const rowStarts = new Float64Array(capacity);
+  // Row at which each column turned out to be text (0: never numeric; rows before it are back-filled).
+  const textFrom = new Float64Array(ncols);
+  let backfillRows = 0;
 
   let rows = 0;
   while (pos < n) {
     const b0 = buf[pos];
-    if (b0 === LF) {
+    if (b0 === eol) {
       pos++;
       line++;
       continue;
@@ -361,13 +371,15 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
         const v = parseNumber(buf, fieldStart, fieldEnd);
         if (numberOk) numbers[c]![rows] = v;
         else {
-          // First non-numeric cell: the column is text after all. Re-read its
-          // earlier cells as text (rare; costs one pass over those rows).
-          const cell = decodeField(buf);
+          // First non-numeric cell: the column is text after all. Its earlier
+          // cells are re-read as text after the scan, all such columns in one
+          // pass over those rows (see backfillText).
           kinds[c] = Kind.String;
           numbers[c] = null;
-          strings[c] = collectColumn(buf, rowStarts, rows, c, delim);
-          strings[c]!.push(cell);
+          strings[c] = new Array<string | null>(rows);
+          strings[c]!.push(decodeField(buf));
+          textFrom[c] = rows;
+          backfillRows = Math.max(backfillRows, rows);
         }
       } else if (kind === Kind.String) {
         strings[c]!.push(decodeField(buf));
@@ -384,12 +396,13 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
         throw new FormatError(`${source}: line ${rowLine} has ${c + 1} fields but the header has ${ncols}`);
       }
     }
-    if (pos < n && buf[pos] === CR) pos++;
-    if (pos < n && buf[pos] === LF) pos++;
+    if (eol === LF && pos < n && buf[pos] === CR) pos++;
+    if (pos < n && buf[pos] === eol) pos++;
     line++;
     rows++;
   }
 
+  if (backfillRows > 0) backfillText(buf, rowStarts, backfillRows, kinds, textFrom, strings, delim);
   const columns = outIndex.map((c) => {
     const nums = numbers[c];
     if (nums) return rows === capacity ? nums : nums.subarray(0, rows);
@@ -402,17 +415,33 @@ function parseBuffer(input: Buffer, options: unknown, source: string): arrow.Tab
   );
 }
 
-/** Text of column `c` for rows [0, rows), re-scanned from their start offsets. */
-function collectColumn(buf: Buffer, rowStarts: Float64Array, rows: number, c: number, delim: number): (string | null)[] {
-  const out: (string | null)[] = new Array(rows);
+/**
+ * Fill in the cells, as text, of the columns that turned out to be text
+ * after some numeric rows: column c gets rows [0, textFrom[c]). One scan of
+ * each of the first `rows` rows serves every such column, so a wide file
+ * whose columns turn to text late costs O(rows x columns), not one re-scan
+ * per column (quadratic in the column count).
+ */
+function backfillText(
+  buf: Buffer,
+  rowStarts: Float64Array,
+  rows: number,
+  kinds: Uint8Array,
+  textFrom: Float64Array,
+  strings: ((string | null)[] | null)[],
+  delim: number,
+): void {
   const n = buf.length;
+  let last = -1; // the last column that needs back-filling: no row is scanned beyond it
+  for (let c = 0; c < kinds.length; c++) if (kinds[c] === Kind.String && textFrom[c]! > 0) last = c;
   for (let r = 0; r < rows; r++) {
     let pos = rowStarts[r]!;
-    for (let k = 0; k < c; k++) pos = scanField(buf, pos, delim, n) + 1;
-    scanField(buf, pos, delim, n);
-    out[r] = decodeField(buf);
+    for (let c = 0; c <= last; c++) {
+      const next = scanField(buf, pos, delim, n);
+      if (kinds[c] === Kind.String && r < textFrom[c]!) strings[c]![r] = decodeField(buf);
+      pos = next + 1;
+    }
   }
-  return out;
 }
 
 /**
@@ -421,7 +450,7 @@ function collectColumn(buf: Buffer, rowStarts: Float64Array, rows: number, c: nu
  * Numeric columns (every cell a number, empty or an NA marker such as `NaN`)
  * become Float64 columns whose `toArray()` is the parser's own Float64Array
  * (no copy); other columns become Utf8 with `null` for empty cells. Handles
- * LF and CRLF line ends, a UTF-8 byte-order mark, blank lines (skipped) and
+ * LF, CRLF and (in a file without any LF) CR-only line ends, a UTF-8 byte-order mark, blank lines (skipped) and
  * RFC 4180 quoted fields (delimiters, newlines and `""` inside quotes).
  *
  * @param text CSV as a string, or UTF-8 bytes (Buffer / Uint8Array)

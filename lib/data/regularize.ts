@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { invalid, oneOf, plainObject, positiveNumber } from '../validate.js';
+import { checkDuplicatePolicy, combineGroups, groupStarts, type DuplicatePolicy } from './duplicates.js';
 import { Series } from './series.js';
 import { showTime } from './time.js';
 
@@ -26,6 +27,16 @@ export interface RegularizeOptions {
    * the grid, discarding off-grid rows and leaving gaps as they are.
    */
   fill: RegularizeFill;
+  /**
+   * Rows that fall on one grid point. `'error'` (default): every row must
+   * lie exactly on the grid (for `'ffill'` and `'nan'`; `'drop'` discards
+   * the others), so no two rows share a point. `'first'`, `'last'`,
+   * `'mean'`: each row is put on the grid point at or before it (pandas'
+   * `resample(step)` bins), and the rows that share a point are combined:
+   * the first, the last, or the NaN-skipping mean of each column. Then
+   * `fill` treats the empty points (`'drop'`: leaves them out).
+   */
+  duplicates?: DuplicatePolicy;
 }
 
 /** Result of {@link regularize}. */
@@ -34,8 +45,10 @@ export interface RegularizeResult {
   series: Series;
   /** Number of grid points that were filled (inserted rows); 0 for `'drop'`. */
   filled: number;
-  /** Number of off-grid rows discarded; only `'drop'` discards, else 0. */
+  /** Number of off-grid rows discarded; only `'drop'` with `duplicates: 'error'` discards, else 0. */
   dropped: number;
+  /** Number of rows combined into another row's grid point (`duplicates` other than `'error'`), else 0. */
+  combined: number;
 }
 
 /** Grids beyond this many points are almost surely a wrong `stepMs`. */
@@ -46,52 +59,74 @@ const MAX_GRID = 200_000_000;
  * first timestamp.
  *
  * @param series the input series (strictly increasing time)
- * @param options `stepMs` and `fill` (`'ffill' | 'nan' | 'drop'`)
- * @returns `{ series, filled, dropped }`
+ * @param options `stepMs`, `fill` (`'ffill' | 'nan' | 'drop'`) and
+ *   `duplicates` (`'error'` default, `'first'`, `'last'`, `'mean'`)
+ * @returns `{ series, filled, dropped, combined }`
  * @throws {InvalidArgumentError} `stepMs` not a positive number; an unknown
- *   `fill`; with `'ffill'`/`'nan'`, a row off the grid (names the row and its
- *   time; use `'drop'` to discard such rows); a grid of more than 200 million points
+ *   `fill` or `duplicates`; with `'ffill'`/`'nan'` and `duplicates: 'error'`,
+ *   a row off the grid (names the row and its time, and the two ways on); a
+ *   grid of more than 200 million points
  * @example
  * const { series: regular, filled } = regularize(minuteBars, { stepMs: 60_000, fill: 'ffill' });
  * // regular.length === minuteBars.length + filled
+ * const hourly = regularize(readings, { stepMs: 3_600_000, fill: 'nan', duplicates: 'mean' }).series;
  */
 export function regularize(series: Series, options: RegularizeOptions): RegularizeResult {
   if (!(series instanceof Series)) throw invalid('series', 'Series', series);
   const o = plainObject('options', options);
   const step = positiveNumber('options.stepMs', o.stepMs);
   const fill = oneOf('options.fill', o.fill, ['ffill', 'nan', 'drop'] as const);
+  const duplicates = checkDuplicatePolicy('options.duplicates', o.duplicates);
   const time = series.time;
   const n = time.length;
-  if (n === 0) return { series, filled: 0, dropped: 0 };
+  if (n === 0) return { series, filled: 0, dropped: 0, combined: 0 };
   const t0 = time[0]!;
 
-  if (fill === 'drop') {
+  if (fill === 'drop' && duplicates === 'error') {
     const keep: number[] = [];
     for (let i = 0; i < n; i++) if (Number.isInteger((time[i]! - t0) / step)) keep.push(i);
-    if (keep.length === n) return { series, filled: 0, dropped: 0 };
+    if (keep.length === n) return { series, filled: 0, dropped: 0, combined: 0 };
     const values: Record<string, Float64Array> = {};
     for (const c of series.columns) {
       const src = series.values(c);
       values[c] = Float64Array.from(keep, (i) => src[i]!);
     }
     const out = Series.from({ time: Float64Array.from(keep, (i) => time[i]!), values, timeName: series.timeName });
-    return { series: out, filled: 0, dropped: n - keep.length };
+    return { series: out, filled: 0, dropped: n - keep.length, combined: 0 };
   }
 
-  // Grid index of every row; all must be integers.
-  const slot = new Float64Array(n);
+  // Grid index of every row: exact (duplicates: 'error'), or the point at or before it.
+  let slot: Float64Array = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const k = (time[i]! - t0) / step;
-    if (!Number.isInteger(k)) {
+    if (duplicates !== 'error') slot[i] = Math.floor(k);
+    else if (Number.isInteger(k)) slot[i] = k;
+    else {
       throw new InvalidArgumentError(
         'series',
         `Expected timestamps on the ${step} ms grid starting at ${showTime(t0)} for series but row ${i} ` +
-          `(${showTime(time[i]!)}) is off the grid; use fill: 'drop' to discard off-grid rows`,
+          `(${showTime(time[i]!)}) is off the grid; use fill: 'drop' to discard off-grid rows, or ` +
+          `duplicates: 'first', 'last' or 'mean' to put each row on the grid point at or before it`,
       );
     }
-    slot[i] = k;
   }
-  const size = slot[n - 1]! + 1;
+  const columns = new Map<string, Float64Array>();
+  for (const c of series.columns) columns.set(c, series.values(c));
+  const starts = duplicates === 'error' ? null : groupStarts(slot);
+  if (starts !== null && duplicates !== 'error') {
+    for (const [c, v] of columns) columns.set(c, combineGroups(v, starts, duplicates));
+    slot = combineGroups(slot, starts, 'first');
+  }
+  const m = slot.length;
+  const combined = n - m;
+
+  if (fill === 'drop') {
+    const values = Object.fromEntries(columns);
+    const out = Series.from({ time: slot.map((k) => t0 + k * step), values, timeName: series.timeName });
+    return { series: out, filled: 0, dropped: 0, combined };
+  }
+
+  const size = slot[m - 1]! + 1;
   if (size > MAX_GRID) {
     throw new InvalidArgumentError(
       'options.stepMs',
@@ -102,11 +137,10 @@ export function regularize(series: Series, options: RegularizeOptions): Regulari
   const gridTime = new Float64Array(size);
   for (let k = 0; k < size; k++) gridTime[k] = t0 + k * step;
   const values: Record<string, Float64Array> = {};
-  for (const c of series.columns) {
-    const src = series.values(c);
+  for (const [c, src] of columns) {
     const dst = new Float64Array(size);
     let k = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < m; i++) {
       const target = slot[i]!;
       // Missing points before this row: NaN, or the previous row's value.
       const gapValue = fill === 'nan' || i === 0 ? NaN : src[i - 1]!;
@@ -116,5 +150,5 @@ export function regularize(series: Series, options: RegularizeOptions): Regulari
     values[c] = dst;
   }
   const out = Series.from({ time: gridTime, values, timeName: series.timeName });
-  return { series: out, filled: size - n, dropped: 0 };
+  return { series: out, filled: size - m, dropped: 0, combined };
 }

@@ -9,8 +9,9 @@
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../errors.js';
 import { invalid, oneOf, optional, plainObject } from '../validate.js';
+import { checkDuplicatePolicy, combineGroups, groupStarts, type DuplicatePolicy } from './duplicates.js';
 import { buildTable } from './table.js';
-import { parseIsoUtc, showTime, toEpochMs } from './time.js';
+import { MAX_DATE_MS, parseIsoUtc, showTime, toEpochMs } from './time.js';
 
 /** Which ends of a {@link Series.slice} range are included: `[` closed, `(` open. */
 export type SliceBounds = '[)' | '(]' | '[]' | '()';
@@ -30,6 +31,14 @@ export interface SeriesFromTableOptions {
   timeUnit?: 's' | 'ms';
   /** Names of the numeric value columns to take, in order. */
   values: string[];
+  /**
+   * Rows that share a timestamp (the hour repeated when daylight saving
+   * time ends, one row per weather report): `'error'` refuses them
+   * (default), `'first'` / `'last'` keep the first / last row of each time
+   * in table order, `'mean'` averages each value column over them (NaN
+   * skipped). See {@link DuplicatePolicy}.
+   */
+  duplicates?: DuplicatePolicy;
 }
 
 /** Input of {@link Series.from}. */
@@ -61,30 +70,63 @@ function missingColumn(argument: string, name: unknown, available: readonly stri
 }
 
 /**
- * Check that `time` is finite and strictly increasing. Errors name the first
- * offending row and both timestamps; duplicates get their own message
- * because their fix (deduplicate) differs from that of disorder (sort).
+ * Check that `time` is finite, within the Date range and increasing:
+ * strictly, or with runs of equal times when `allowRepeats` (they are
+ * combined afterwards). Errors name the first offending row and both
+ * timestamps; duplicates get their own message, naming every row of the
+ * first repeated time and `duplicatesHint` (how to combine them), because
+ * their fix differs from that of disorder (sort).
  */
-function checkTime(time: Float64Array, what: string, argument: string): void {
+function checkTime(time: Float64Array, what: string, argument: string, allowRepeats: boolean, duplicatesHint: string): void {
   for (let i = 0; i < time.length; i++) {
     const t = time[i]!;
     if (!Number.isFinite(t)) {
       throw new InvalidArgumentError(argument, `Expected finite timestamps for ${what} but received ${t} at row ${i}`);
     }
-    if (i === 0) continue;
-    const prev = time[i - 1]!;
-    if (t === prev) {
+    if (Math.abs(t) > MAX_DATE_MS) {
       throw new InvalidArgumentError(
         argument,
-        `Expected unique timestamps for ${what} but rows ${i - 1} and ${i} have the same timestamp ${showTime(t)} ` +
-          `(duplicate timestamp; keep one row per time)`,
+        `Expected timestamps within the Date range (at most ${MAX_DATE_MS} ms from 1970) for ${what} but received ${t} ms at row ${i}`,
       );
     }
+    if (i === 0) continue;
+    const prev = time[i - 1]!;
+    if (t === prev && !allowRepeats) throw duplicateTimes(time, i - 1, what, argument, duplicatesHint);
     if (t < prev) {
       throw new InvalidArgumentError(
         argument,
         `Expected timestamps sorted in increasing order for ${what} but row ${i} (${showTime(t)}) ` +
           `is earlier than row ${i - 1} (${showTime(prev)})`,
+      );
+    }
+  }
+}
+
+/** The duplicate-timestamp error for the run of equal times that starts at row `first`. */
+function duplicateTimes(time: Float64Array, first: number, what: string, argument: string, hint: string): InvalidArgumentError {
+  const t = time[first]!;
+  let end = first + 1;
+  while (end < time.length && time[end] === t) end++;
+  const rows = Array.from({ length: end - first }, (_, k) => String(first + k));
+  const rowList = `${rows.slice(0, -1).join(', ')} and ${rows.at(-1)}`;
+  let repeated = 0;
+  for (let i = 1; i < time.length; i++) if (time[i] === time[i - 1] && time[i] !== time[i - 2]) repeated++;
+  return new InvalidArgumentError(
+    argument,
+    `Expected unique timestamps for ${what} but rows ${rowList} have the same timestamp ${showTime(t)} ` +
+      `(the first duplicate timestamp; ${repeated} ${repeated === 1 ? 'timestamp repeats' : 'timestamps repeat'} in all); ${hint}`,
+  );
+}
+
+/** Refuse +-Infinity in a value column (a CSV `inf` or `1e999`); NaN is a missing value and stays. */
+function checkNoInfinity(values: Float64Array, name: string): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v === Infinity || v === -Infinity) {
+      throw new InvalidArgumentError(
+        'options.values',
+        `Expected finite numbers or NaN (missing) in column ${JSON.stringify(name)} for options.values but received ${v} at row ${i} ` +
+          `(a number too large for a double, such as 1e999, reads as Infinity)`,
       );
     }
   }
@@ -140,6 +182,17 @@ function timeColumn(vector: arrow.Vector, name: string, unit: 's' | 'ms'): Float
     return out;
   }
   const values = numericColumn(vector, name, 'options.time');
+  // Range-check before converting, so the message shows the value as written.
+  const limit = unit === 's' ? MAX_DATE_MS / 1000 : MAX_DATE_MS;
+  for (let i = 0; i < n; i++) {
+    if (Math.abs(values[i]!) > limit) {
+      throw new InvalidArgumentError(
+        'options.time',
+        `Expected epoch ${unit === 's' ? 'seconds' : 'milliseconds'} within the Date range (at most ${limit} from 1970) ` +
+          `in column ${JSON.stringify(name)} for options.time but received ${values[i]} at row ${i}`,
+      );
+    }
+  }
   if (unit === 'ms') return values;
   // Seconds -> ms must copy: the Arrow buffer belongs to the table.
   const out = new Float64Array(n);
@@ -220,14 +273,25 @@ export class Series {
    * (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS`; read as UTC).
    *
    * @param table the source table
-   * @param options `time` column, `timeUnit` (`'ms'` default, or `'s'`), `values` columns
+   * Rows that share a timestamp are refused unless `duplicates` says how to
+   * combine them (`'first'`, `'last'`, `'mean'`); combined columns are
+   * copies. A value cell of +-Infinity (a CSV `inf`, or `1e999`, too large
+   * for a double) is refused; NaN is a missing value and kept.
+   *
+   * @param table the source table
+   * @param options `time` column, `timeUnit` (`'ms'` default, or `'s'`),
+   *   `values` columns, `duplicates` (`'error'` default, `'first'`, `'last'`, `'mean'`)
    * @throws {InvalidArgumentError} a missing column (the message names it and
-   *   lists the available ones); a non-numeric value column; an unparseable
-   *   ISO time; NaN/null time (names the row); duplicate timestamps (names
-   *   both rows); timestamps out of order (names the first offending row and
-   *   both timestamps)
+   *   lists the available ones); a non-numeric value column; an infinite
+   *   value (names the column, row and value); an unparseable ISO time;
+   *   NaN/null time (names the row); a time outside the JavaScript Date
+   *   range, e.g. 1e300 s (names the column, row and value); with
+   *   `duplicates: 'error'`, duplicate timestamps (names the first repeated
+   *   time, its rows and the option); timestamps out of order (names the
+   *   first offending row and both timestamps)
    * @example
    * const s = Series.fromTable(table, { time: 'Timestamp', timeUnit: 's', values: ['Open', 'Close'] });
+   * const hourly = Series.fromTable(traffic, { time: 'time', values: ['traffic_volume'], duplicates: 'mean' });
    */
   static fromTable(table: arrow.Table, options: SeriesFromTableOptions): Series {
     if (!(table instanceof arrow.Table)) throw invalid('table', 'apache-arrow Table', table);
@@ -235,6 +299,7 @@ export class Series {
     const available = table.schema.fields.map((f) => f.name);
     if (typeof o.time !== 'string' || o.time.length === 0) throw invalid('options.time', 'column name', o.time);
     const unit = optional(o.timeUnit, 'ms' as const, (v) => oneOf('options.timeUnit', v, ['s', 'ms'] as const));
+    const duplicates = checkDuplicatePolicy('options.duplicates', o.duplicates);
     if (!Array.isArray(o.values) || !o.values.every((v) => typeof v === 'string' && v.length > 0)) {
       throw invalid('options.values', 'array of column names', o.values);
     }
@@ -250,11 +315,19 @@ export class Series {
     for (const name of names) {
       const vector = table.getChild(name);
       if (vector === null) throw missingColumn('options.values', name, available);
-      values.set(name, numericColumn(vector, name, 'options.values'));
+      const column = numericColumn(vector, name, 'options.values');
+      checkNoInfinity(column, name);
+      values.set(name, column);
     }
     const time = timeColumn(timeVector, timeName, unit);
-    checkTime(time, `column ${JSON.stringify(timeName)}`, 'options.time');
-    return new Series(time, values, timeName);
+    const hint = "pass options.duplicates: 'first', 'last' or 'mean' to keep one row per time (flowcast CLI: --duplicates)";
+    checkTime(time, `column ${JSON.stringify(timeName)}`, 'options.time', duplicates !== 'error', hint);
+    if (duplicates === 'error') return new Series(time, values, timeName);
+    const starts = groupStarts(time);
+    if (starts === null) return new Series(time, values, timeName);
+    const combined = new Map<string, Float64Array>();
+    for (const [name, column] of values) combined.set(name, combineGroups(column, starts, duplicates));
+    return new Series(combineGroups(time, starts, 'first'), combined, timeName);
   }
 
   /**
@@ -296,7 +369,7 @@ export class Series {
       }
       values.set(name, arr);
     }
-    checkTime(time, 'init.time', 'init.time');
+    checkTime(time, 'init.time', 'init.time', false, 'keep one row per time');
     return new Series(time, values, timeName);
   }
 

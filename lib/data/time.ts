@@ -63,7 +63,10 @@ export function toEpochMs(value: unknown, name: string): number {
   return t;
 }
 
+/** The largest |epoch ms| a JavaScript Date can hold (ECMA-262: 10^8 days either side of 1970). */
+export const MAX_DATE_MS = 8.64e15;
+
 /** A timestamp for messages: ISO text when representable, else raw ms. */
 export function showTime(ms: number): string {
-  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : String(ms);
 }
