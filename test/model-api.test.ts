@@ -268,7 +268,11 @@ t.test('save and load round-trip, corrupt files are clear errors', async (t) => 
     name: 'FormatError',
     message: /bad-pipeline\.safetensors: its pipeline is invalid: Expected a forecastPipeline JSON object/,
   }, 'a pipeline that is not a ForecastPipelineJSON');
-  await t.rejects(model.save(join(dir, 'no-such-dir', 'm.safetensors')), { code: 'ENOENT' }, 'unwritable path');
+  await t.rejects(
+    model.save(join(dir, 'no-such-dir', 'm.safetensors')),
+    { name: 'InvalidArgumentError', argument: 'path', message: /directory '.*no-such-dir' of .* does not exist/ },
+    'a missing directory: a typed error naming the directory, not a raw ENOENT',
+  );
 });
 
 t.test('weights changed by setWeights or fit are used by the next predict (packed copies refreshed)', async (t) => {

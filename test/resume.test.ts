@@ -14,6 +14,7 @@ import { dense, lstm } from '../lib/model/layers.js';
 import { adam, rmsprop, sgd, type OptimizerConfig } from '../lib/model/optimizers.js';
 import { loadModel } from '../lib/model/io.js';
 import { modelCheckpoint } from '../lib/model/callbacks/checkpoint.js';
+import { joinModelFile, splitModelFile } from './helpers/model-file.js';
 import { rng, uniform } from './helpers/random.js';
 
 const rand = rng(41);
@@ -65,25 +66,28 @@ t.test('initialEpoch and damaged checkpoints (optimizer record, version, shape):
   await t.rejects(m.fit(x, y, { epochs: 2, initialEpoch: -1 }), { name: 'InvalidArgumentError', message: /options.initialEpoch/ });
   const path = join(dir, 'damaged.safetensors');
   await m.save(path);
-  const bytes = readFileSync(path);
-  const len = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + len).toString('utf8'));
-  const rewrite = (edit: (h: Record<string, any>) => void) => {
+  // Edits sealed with a fresh checksum reach the checks behind it; an unsealed edit stops at the checksum.
+  const { header, data } = splitModelFile(readFileSync(path));
+  const rewrite = (edit: (h: Record<string, any>) => void, body: Uint8Array = data, seal = true) => {
     const h = structuredClone(header);
     edit(h);
-    let json = JSON.stringify(h);
-    json += ' '.repeat(Math.max(0, len - Buffer.byteLength(json)));
-    const out = Buffer.concat([Buffer.alloc(8), Buffer.from(json), bytes.subarray(8 + len)]);
-    out.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
-    writeFileSync(path, out);
+    writeFileSync(path, joinModelFile(h, body, seal));
   };
   rewrite((h) => (h.__metadata__.rng_state = '1,2,3'));
   await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer step or RNG state is invalid/ });
-  rewrite((h) => delete h['optimizer.v']);
-  await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer tensor 'optimizer.v' is missing/ });
+  rewrite((h) => (h.__metadata__.optimizer_step = '1e3'));
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer step or RNG state is invalid/ }, 'counters are plain decimal integers');
+  const v = header['optimizer.v'].data_offsets as [number, number];
+  t.equal(v[1], data.length, 'optimizer.v is the last tensor');
+  rewrite((h) => delete h['optimizer.v'], data.subarray(0, v[0]));
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer tensor 'optimizer.v' is missing, expected \[\d+\]/ });
+  rewrite((h) => (h['optimizer.m'].shape = [1, h['optimizer.m'].shape[0]]));
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /optimizer tensor 'optimizer.m' is of shape \[1, \d+\], expected \[\d+\]/ });
   rewrite((h) => (h.__metadata__.format_version = '99'));
   await t.rejects(loadModel(path), { name: 'FormatError', message: /format version 99 is not supported/ });
   rewrite((h) => (h['layers.0.weight_ih'].shape = [16, 2]));
-  await t.rejects(loadModel(path), { name: 'FormatError', message: /tensor 'layers.0.weight_ih' has dtype F32, shape \[16,2\]/ });
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /tensor 'layers.0.weight_ih' has shape \[16, 2\], expected \[32, 1\] for its config/ });
+  rewrite((h) => (h.__metadata__.optimizer_step = '7'), data, false);
+  await t.rejects(loadModel(path), { name: 'FormatError', message: /do not match their checksum/ }, 'an unsealed edit of the optimizer step');
   m.dispose();
 });

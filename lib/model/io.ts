@@ -1,175 +1,270 @@
 /**
- * Model files: one safetensors container per model.
+ * Model files: one safetensors container per model (lib/model/safetensors.ts).
  *
- * Layout (https://github.com/huggingface/safetensors): 8-byte little-endian
- * header length N, N bytes of JSON header, then the raw tensor bytes. The
- * header maps each PyTorch-style parameter name to { dtype: 'F32', shape,
- * data_offsets: [begin, end) } within the byte buffer, and "__metadata__"
- * (string -> string) holds flowcast's own records: format, version, the model
- * config, the compile config, the fitted pipeline, and a CRC-32 of the tensor
- * bytes so a corrupted file is caught, not silently loaded. The tensors
- * carry PyTorch's layouts under names layers.k.weight_ih, ... (torch.nn's
- * weight_ih_l0 of layer k): scripts/check-safetensors-torch.py loads a file
- * into torch.nn.LSTM / GRU / RNN / Linear and reproduces flowcast's output.
+ * The header maps each PyTorch-style parameter name to { dtype: 'F32', shape,
+ * data_offsets } and "__metadata__" (string -> string) holds flowcast's own
+ * records: format, format_version, the model config, the compile config, the
+ * fitted pipeline and a checksum. The tensors carry PyTorch's layouts under
+ * names layers.k.weight_ih, ... (torch.nn's weight_ih_l0 of layer k):
+ * scripts/check-safetensors-torch.py loads a file into torch.nn.LSTM / GRU /
+ * RNN / Linear and reproduces flowcast's output.
  *
  * A compiled model also stores its optimizer state (tensors optimizer.m,
  * optimizer.v and, for centered RMSprop, optimizer.ga, after the weights;
- * metadata optimizer_step and rng_state, the shuffle generator), so a model
- * saved between epochs and loaded again trains on exactly as if it had not
- * stopped (fit with options.initialEpoch).
+ * metadata optimizer_step, dropout_step and rng_state, the shuffle
+ * generator), so a model saved between epochs and loaded again trains on
+ * exactly as if it had not stopped (fit with options.initialEpoch).
+ *
+ * Integrity: a file loads completely or not at all. Format version 3 stores
+ * `checksum`, the SHA-256 of the header (every entry and metadata value but
+ * the checksum itself, as canonical JSON) followed by the tensor bytes, so
+ * any change to weights, optimizer state, config, learning rate, pipeline or
+ * RNG state is refused. Versions 1 and 2 (earlier flowcast) stored `crc32`,
+ * a CRC-32 of the tensor bytes only; they still load, with that check. On
+ * top of the checksum every part is validated: the container (see
+ * safetensors.ts), exactly the tensors and metadata keys the config implies
+ * with the config's shapes, a config and compile config that pass the same
+ * checks as sequential() and compile() with no unknown keys, finite weights
+ * and optimizer state, and integer counters.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { FormatError } from '../errors.js';
+import { FormatError, InvalidArgumentError } from '../errors.js';
 import { ForecastPipeline, type ForecastPipelineJSON } from '../forecast/pipeline.js';
 import { string } from '../validate.js';
+import { removeStaleTemporaries, writeFileAtomic } from './atomic-write.js';
+import { isRecurrent } from './layers.js';
 import { checkOptimizerConfig } from './optimizers.js';
-import { Sequential, type CompileConfig, type SequentialConfig } from './sequential.js';
+import { decodeSafetensors, encodeWithHeader, layoutSafetensors, readF32, type SafetensorsContents } from './safetensors.js';
+import { checkConfig, Sequential, type CompileConfig, type SequentialConfig } from './sequential.js';
+import { parseJsonStrict } from './strict-json.js';
 
 export const MODEL_FORMAT = 'flowcast.sequential';
 // 2: adds the optimizer state (optimizer.m/v/ga tensors, optimizer_step, rng_state, dropout_step).
-export const MODEL_FORMAT_VERSION = 2;
+// 3: the checksum covers the whole header (SHA-256 `checksum` instead of the tensor-only `crc32`).
+export const MODEL_FORMAT_VERSION = 3;
 
-interface TensorInfo {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
+/** The metadata keys each format version may hold (the first five always). */
+const COMMON_KEYS = ['format', 'format_version', 'config', 'compile', 'pipeline'];
+const TRAINING_KEYS = ['optimizer_step', 'dropout_step', 'rng_state'];
+const METADATA_KEYS: Record<number, string[]> = {
+  1: [...COMMON_KEYS, 'crc32'],
+  2: [...COMMON_KEYS, 'crc32', ...TRAINING_KEYS],
+  3: [...COMMON_KEYS, 'checksum', ...TRAINING_KEYS],
+};
+
+const OPTIMIZER_TENSORS = ['optimizer.m', 'optimizer.v', 'optimizer.ga'] as const;
+
+/** SHA-256 of the header without its checksum (canonical JSON, entries in file order) and the tensor bytes. */
+function headerChecksum(header: Record<string, unknown>, data: Uint8Array): string {
+  const { checksum: _, ...metadata } = header.__metadata__ as Record<string, string>;
+  const canonical = JSON.stringify({ ...header, __metadata__: metadata });
+  return `sha256:${createHash('sha256').update(canonical, 'utf8').update(data).digest('hex')}`;
+}
+
+/** A typed error for a failed save, naming a directory that is missing or not a directory. */
+async function writeError(path: string, err: unknown): Promise<InvalidArgumentError> {
+  const dir = dirname(path);
+  const kind = await stat(dir).then(
+    (s) => (s.isDirectory() ? 'directory' : 'other'),
+    () => 'missing',
+  );
+  if (kind === 'missing') {
+    return new InvalidArgumentError('path', `Expected path in an existing directory but the directory '${dir}' of '${path}' does not exist (create it first)`);
+  }
+  if (kind === 'other') return new InvalidArgumentError('path', `Expected path in a directory but '${dir}' of '${path}' is not a directory`);
+  return new InvalidArgumentError('path', `Could not write the model file '${path}': ${(err as Error).message}`);
 }
 
 /**
- * Writes config, weights, compile config and `model.pipeline` to `path`
- * (atomically: a temporary file renamed into place).
- * @throws InvalidArgumentError for a bad path; the fs error if it cannot be written
+ * Writes config, weights, compile config, optimizer state and `model.pipeline`
+ * to `path`, atomically and durably: a temporary file, fsynced, renamed into
+ * place (see atomic-write.ts). Removes temporary files killed saves left there.
+ * @throws InvalidArgumentError for a bad path, naming a missing directory or the fs error
  */
 export async function saveModel(model: Sequential, path: string): Promise<void> {
   string('path', path);
   const params = model._flatParams();
-  const header: Record<string, TensorInfo | Record<string, string>> = {};
-  const layout = model._layout();
-  for (const e of layout) {
-    header[e.name] = { dtype: 'F32', shape: e.shape, data_offsets: [e.offset * 4, (e.offset + e.length) * 4] };
-  }
+  const tensors = model._layout().map((e) => ({ name: e.name, shape: e.shape, values: params.subarray(e.offset, e.offset + e.length) }));
   // After the weights: the optimizer state, so a checkpoint resumes training exactly.
   const state = model._trainingState();
-  const blocks: Float32Array[] = [params];
-  let end = params.byteLength;
-  const meta: Record<string, string> = {};
+  const training: Record<string, string> = {};
   if (state) {
     for (const [name, v] of [['optimizer.m', state.m], ['optimizer.v', state.v], ['optimizer.ga', state.ga]] as const) {
-      if (v.length === 0) continue;
-      header[name] = { dtype: 'F32', shape: [v.length], data_offsets: [end, end + v.byteLength] };
-      blocks.push(v);
-      end += v.byteLength;
+      if (v.length > 0) tensors.push({ name, shape: [v.length], values: v });
     }
-    meta.optimizer_step = String(state.step);
-    meta.dropout_step = String(state.dropoutStep);
-    meta.rng_state = Array.from(state.rng).join(',');
+    training.optimizer_step = String(state.step);
+    training.dropout_step = String(state.dropoutStep);
+    training.rng_state = Array.from(state.rng).join(',');
   }
-  const data = Buffer.concat(blocks.map((b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)));
-  header.__metadata__ = {
+  const { header, data } = layoutSafetensors(tensors);
+  const metadata: Record<string, string> = {
     format: MODEL_FORMAT,
     format_version: String(MODEL_FORMAT_VERSION),
     config: JSON.stringify(model.config),
     compile: JSON.stringify(model.compileConfig),
     pipeline: JSON.stringify(model.pipeline ?? null),
-    ...meta,
-    crc32: String(crc32(data)),
+    ...training,
   };
-  let json = JSON.stringify(header);
-  // Pad the header with spaces so tensor data starts 8-byte aligned (the spec allows it).
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-  const head = Buffer.from(json, 'utf8');
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(head.length));
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, Buffer.concat([len, head, data]));
-  await rename(tmp, path);
+  const full: Record<string, unknown> = { ...header, __metadata__: metadata };
+  full.__metadata__ = { ...metadata, checksum: headerChecksum(full, data) };
+  try {
+    await writeFileAtomic(path, encodeWithHeader(full, data));
+  } catch (err) {
+    throw await writeError(path, err);
+  }
 }
 
-function corrupt(path: string, why: string): FormatError {
-  return new FormatError(`Cannot load model file ${path}: ${why}`);
+/** The first place where `stored` holds a key or value that `resolved` does not, or null. */
+function firstDifference(stored: unknown, resolved: unknown, at: string): string | null {
+  if (Array.isArray(stored)) {
+    if (!Array.isArray(resolved) || resolved.length !== stored.length) return at;
+    for (let i = 0; i < stored.length; i++) {
+      const d = firstDifference(stored[i], resolved[i], `${at}[${i}]`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  if (typeof stored === 'object' && stored !== null) {
+    if (typeof resolved !== 'object' || resolved === null || Array.isArray(resolved)) return at;
+    for (const [k, v] of Object.entries(stored)) {
+      if (!Object.hasOwn(resolved, k)) return `${at}.${k}`;
+      const d = firstDifference(v, (resolved as Record<string, unknown>)[k], `${at}.${k}`);
+      if (d !== null) return d;
+    }
+    return null;
+  }
+  return stored === resolved ? null : at;
 }
 
 /**
- * Reads a model written by `model.save()` / `saveModel()`.
+ * A lower bound on the weights a config needs (weight_ih and weight_hh of a
+ * recurrent layer alone hold gates x units x (inputs + units)), so a config
+ * far larger than the file is refused before native memory is allocated.
+ */
+function minimumParams(config: Required<SequentialConfig>): number {
+  let width = config.inputShape[1];
+  let total = 0;
+  for (const l of config.layers) {
+    if (l.type === 'dropout') continue;
+    const gates = l.type === 'lstm' ? 4 : l.type === 'gru' ? 3 : 1;
+    total += isRecurrent(l) ? gates * l.units * (width + l.units) : l.units * width;
+    width = l.units;
+  }
+  return total;
+}
+
+/** A non-negative decimal integer as written by save (no signs, exponents, spaces or leading zeros), or null. */
+function counter(text: string | undefined): number | null {
+  if (text === undefined || !/^(0|[1-9]\d{0,15})$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/**
+ * Reads a model written by `model.save()` / `saveModel()`. The file loads
+ * completely or not at all (see the file comment for what is checked).
+ * Removes temporary files that killed saves of this path left.
  * @throws FormatError for a missing, truncated, corrupt, foreign or newer file
  * @example const model = await loadModel('btc.safetensors'); model.pipeline // the fitted pipeline JSON
  */
 export async function loadModel(path: string): Promise<Sequential> {
   string('path', path);
+  await removeStaleTemporaries(path);
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (err) {
     throw new FormatError(`Cannot load model file ${path}: ${(err as Error).message}`, { cause: err });
   }
-  if (bytes.length < 8) throw corrupt(path, `it is truncated (${bytes.length} bytes; a model file has at least 8)`);
-  const n = bytes.readBigUInt64LE(0);
-  if (n > BigInt(bytes.length - 8)) {
-    throw corrupt(path, `it is truncated or not a safetensors file (header length ${n} exceeds the ${bytes.length - 8} bytes after it)`);
+  const corrupt = (why: string, cause?: unknown) => new FormatError(`Cannot load model file ${path}: ${why}`, cause === undefined ? undefined : { cause });
+  const file = decodeSafetensors(bytes, `model file ${path}`);
+  const meta = file.metadata;
+  if (meta.format !== MODEL_FORMAT) throw corrupt(`it is not a flowcast model (format ${JSON.stringify(meta.format)})`);
+  const version = counter(meta.format_version);
+  if (version === null || !(version >= 1 && version <= MODEL_FORMAT_VERSION)) {
+    throw corrupt(`format version ${meta.format_version} is not supported by this flowcast (supports 1..${MODEL_FORMAT_VERSION})`);
   }
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(bytes.subarray(8, 8 + Number(n)).toString('utf8'));
-  } catch {
-    throw corrupt(path, 'its header is not valid JSON (corrupt file)');
+  const allowed = METADATA_KEYS[version]!;
+  const unknown = Object.keys(meta).find((k) => !allowed.includes(k));
+  if (unknown !== undefined) throw corrupt(`its metadata has a key '${unknown}' that format version ${version} does not define`);
+  if (version >= 3) {
+    if (meta.checksum !== headerChecksum(file.header, file.data)) throw corrupt('its contents do not match their checksum (corrupt, truncated or edited file)');
+  } else if (meta.crc32 !== String(crc32(file.data))) {
+    throw corrupt('the tensor data does not match its checksum (corrupt or truncated file)');
   }
-  const meta = header.__metadata__ as Record<string, string> | undefined;
-  if (!meta || meta.format !== MODEL_FORMAT) throw corrupt(path, `it is not a flowcast model (format ${JSON.stringify(meta?.format)})`);
-  const version = Number(meta.format_version);
-  if (!(version >= 1 && version <= MODEL_FORMAT_VERSION)) {
-    throw corrupt(path, `format version ${meta.format_version} is not supported by this flowcast (supports 1..${MODEL_FORMAT_VERSION})`);
-  }
-  const data = bytes.subarray(8 + Number(n));
-  if (meta.crc32 !== String(crc32(data))) throw corrupt(path, 'the tensor data does not match its checksum (corrupt or truncated file)');
 
-  let config: SequentialConfig;
-  let compile: unknown;
-  let pipeline: unknown;
+  let stored: { config: unknown; compile: unknown; pipeline: unknown };
   try {
-    config = JSON.parse(meta.config ?? '');
-    compile = JSON.parse(meta.compile ?? 'null');
-    pipeline = JSON.parse(meta.pipeline ?? 'null');
-  } catch {
-    throw corrupt(path, 'its metadata is not valid JSON');
+    stored = {
+      config: parseJsonStrict(meta.config ?? ''),
+      compile: parseJsonStrict(meta.compile ?? 'null'),
+      pipeline: parseJsonStrict(meta.pipeline ?? 'null'),
+    };
+  } catch (err) {
+    throw corrupt(`its metadata is not valid JSON without duplicate keys (${(err as Error).message})`, err);
   }
-  if (pipeline !== null) {
-    try {
-      ForecastPipeline.fromJSON(pipeline); // model.pipeline is typed ForecastPipelineJSON: hold the file to it
-    } catch (err) {
-      throw corrupt(path, `its pipeline is invalid: ${(err as Error).message}`);
-    }
+  let config: Required<SequentialConfig>;
+  try {
+    config = checkConfig(stored.config);
+  } catch (err) {
+    throw corrupt(`its model config is invalid: ${(err as Error).message}`, err);
+  }
+  const needed = minimumParams(config);
+  if (needed * 4 > file.data.length) {
+    throw corrupt(`its model config needs at least ${needed} weights (${needed * 4} bytes) but the file holds ${file.data.length} bytes of tensors`);
   }
   let model: Sequential;
   try {
     model = new Sequential(config);
   } catch (err) {
-    throw corrupt(path, `its model config is invalid: ${(err as Error).message}`);
+    throw corrupt(`its model config is invalid: ${(err as Error).message}`, err);
   }
+  try {
+    restore(model, file, version, stored, corrupt);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  return model;
+}
+
+type Corrupt = (why: string, cause?: unknown) => FormatError;
+
+/** Sets the weights, compile config, optimizer state and pipeline of a freshly built model from the file. */
+function restore(
+  model: Sequential,
+  file: SafetensorsContents,
+  version: number,
+  stored: { config: unknown; compile: unknown; pipeline: unknown },
+  corrupt: Corrupt,
+): void {
+  const configDifference = firstDifference(stored.config, model.config, 'config');
+  if (configDifference !== null) throw corrupt(`its model config has an unknown key or a value flowcast would not write at ${configDifference}`);
+  const meta = file.metadata;
+  const compile = stored.compile;
+  if (compile !== null && (typeof compile !== 'object' || Array.isArray(compile) || !('optimizer' in compile))) {
+    throw corrupt(`its compile config is ${JSON.stringify(compile)}, expected null or { optimizer, loss, huberDelta }`);
+  }
+  const withState = compile !== null && version >= 2 && (version >= 3 || meta.optimizer_step !== undefined);
+  if (!withState && TRAINING_KEYS.some((k) => meta[k] !== undefined)) throw corrupt('it holds optimizer state but no optimizer (compile config)');
+
   const params = new Float32Array(model.paramCount);
+  const expected = new Set<string>();
   for (const e of model._layout()) {
-    const info = header[e.name] as TensorInfo | undefined;
-    if (!info) throw corrupt(path, `tensor '${e.name}' is missing`);
-    const [begin, end] = info.data_offsets ?? [];
-    if (
-      info.dtype !== 'F32' ||
-      !Array.isArray(info.shape) ||
-      info.shape.join(',') !== e.shape.join(',') ||
-      typeof begin !== 'number' ||
-      end !== begin + e.length * 4 ||
-      end > data.length
-    ) {
-      throw corrupt(path, `tensor '${e.name}' has dtype ${info.dtype}, shape [${info.shape}] and offsets [${info.data_offsets}], expected F32 [${e.shape}] within ${data.length} bytes`);
-    }
-    const copy = new Uint8Array(e.length * 4);
-    copy.set(data.subarray(begin, end));
-    params.set(new Float32Array(copy.buffer), e.offset);
+    expected.add(e.name);
+    const info = file.tensors.get(e.name);
+    if (!info) throw corrupt(`tensor '${e.name}' is missing`);
+    if (info.shape.join(',') !== e.shape.join(',')) throw corrupt(`tensor '${e.name}' has shape [${info.shape.join(', ')}], expected [${e.shape.join(', ')}] for its config`);
+    params.set(readF32(file, info), e.offset);
   }
   for (let i = 0; i < params.length; i++) {
-    if (!Number.isFinite(params[i]!)) throw corrupt(path, 'it holds non-finite weights');
+    if (!Number.isFinite(params[i]!)) throw corrupt('it holds non-finite weights');
   }
   model._setFlatParams(params);
-  if (compile && typeof compile === 'object' && 'optimizer' in compile) {
+  if (compile !== null) {
     const saved = compile as { optimizer: unknown; loss?: unknown; huberDelta?: unknown };
     try {
       model.compile({
@@ -178,47 +273,48 @@ export async function loadModel(path: string): Promise<Sequential> {
         huberDelta: (saved.huberDelta ?? 1) as number,
       });
     } catch (err) {
-      throw corrupt(path, `its compile config is invalid: ${(err as Error).message}`);
+      throw corrupt(`its compile config is invalid: ${(err as Error).message}`, err);
     }
-    if (meta.optimizer_step !== undefined) restoreTrainingState(model, header, data, meta, path);
+    const compileDifference = firstDifference(compile, model.compileConfig, 'compile');
+    if (compileDifference !== null) throw corrupt(`its compile config has an unknown key or a value flowcast would not write at ${compileDifference}`);
+    if (withState) restoreTrainingState(model, file, expected, corrupt);
+  }
+  const extra = [...file.tensors.keys()].find((name) => !expected.has(name));
+  if (extra !== undefined) throw corrupt(`it holds a tensor '${extra}' that its config does not define`);
+  const pipeline = stored.pipeline;
+  if (pipeline !== null) {
+    try {
+      ForecastPipeline.fromJSON(pipeline); // model.pipeline is typed ForecastPipelineJSON: hold the file to it
+    } catch (err) {
+      throw corrupt(`its pipeline is invalid: ${(err as Error).message}`, err);
+    }
   }
   model.pipeline = pipeline === null ? undefined : (pipeline as ForecastPipelineJSON);
-  return model;
 }
 
-/** Puts a checkpoint's optimizer and shuffle state back (format version 2). */
-function restoreTrainingState(model: Sequential, header: Record<string, unknown>, data: Uint8Array, meta: Record<string, string>, path: string): void {
+/** Puts a checkpoint's optimizer and shuffle state back (format version 2 and later). */
+function restoreTrainingState(model: Sequential, file: SafetensorsContents, expected: Set<string>, corrupt: Corrupt): void {
   const current = model._trainingState()!;
-  const read = (name: string, length: number): Float32Array => {
+  const lengths = { 'optimizer.m': current.m.length, 'optimizer.v': current.v.length, 'optimizer.ga': current.ga.length };
+  const read = (name: (typeof OPTIMIZER_TENSORS)[number]): Float32Array => {
+    const length = lengths[name];
     if (length === 0) return new Float32Array(0);
-    const info = header[name] as TensorInfo | undefined;
-    const [begin, end] = info?.data_offsets ?? [];
-    if (!info || info.dtype !== 'F32' || typeof begin !== 'number' || end !== begin + length * 4 || end > data.length) {
-      throw corrupt(path, `optimizer tensor '${name}' is missing or does not have ${length} F32 values`);
+    expected.add(name);
+    const info = file.tensors.get(name);
+    if (!info || info.shape.length !== 1 || info.shape[0] !== length) {
+      throw corrupt(`optimizer tensor '${name}' is ${info ? `of shape [${info.shape.join(', ')}]` : 'missing'}, expected [${length}] for its config and optimizer`);
     }
-    const copy = new Uint8Array(length * 4);
-    copy.set(data.subarray(begin, end));
-    return new Float32Array(copy.buffer);
+    const values = readF32(file, info);
+    if (!values.every(Number.isFinite)) throw corrupt(`optimizer tensor '${name}' holds non-finite values`);
+    return values;
   };
-  const step = Number(meta.optimizer_step);
-  const rng = (meta.rng_state ?? '').split(',').map(Number);
-  const dropoutStep = Number(meta.dropout_step ?? 0);
-  if (
-    !Number.isInteger(step) ||
-    step < 0 ||
-    !Number.isInteger(dropoutStep) ||
-    dropoutStep < 0 ||
-    rng.length !== 8 ||
-    !rng.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
-  ) {
-    throw corrupt(path, 'its optimizer step or RNG state is invalid');
+  const meta = file.metadata;
+  const step = counter(meta.optimizer_step);
+  const dropoutStep = meta.dropout_step === undefined ? 0 : counter(meta.dropout_step);
+  const rng = (meta.rng_state ?? '').split(',').map(counter);
+  if (step === null || dropoutStep === null || rng.length !== 8 || !rng.every((w) => w !== null && w < 2 ** 32)) {
+    throw corrupt('its optimizer step or RNG state is invalid (optimizer_step, dropout_step: decimal integers; rng_state: 8 32-bit words)');
   }
-  model._setTrainingState({
-    step,
-    m: read('optimizer.m', current.m.length),
-    v: read('optimizer.v', current.v.length),
-    ga: read('optimizer.ga', current.ga.length),
-    rng: Uint32Array.from(rng),
-    dropoutStep,
-  });
+  const [m, v, ga] = OPTIMIZER_TENSORS.map(read) as [Float32Array, Float32Array, Float32Array];
+  model._setTrainingState({ step, m, v, ga, rng: Uint32Array.from(rng as number[]), dropoutStep });
 }
