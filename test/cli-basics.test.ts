@@ -29,6 +29,22 @@ t.test('--version and -v print the package version', async (t) => {
   t.match((await flowcast(['--help'])).stdout, /'flowcast --version' for the version/, 'the help names it');
 });
 
+t.test('flowcast datasets lists the shipped data sets and prints a path for --data', async (t) => {
+  const list = await flowcast(['datasets', '--json']);
+  t.equal(list.code, 0, list.stderr);
+  const entries = JSON.parse(list.stdout) as { name: string; path: string; rows: number }[];
+  t.same(entries.map((d) => d.name), ['btc-2017h1', 'taylor'], 'the catalogue, in order');
+  const taylor = entries.find((d) => d.name === 'taylor')!;
+  t.equal(taylor.path, join(root, 'data', 'taylor_electricity_halfhourly.csv.gz'), 'absolute path into data/');
+  t.same(await flowcast(['datasets', '--path', 'taylor']), { code: 0, stdout: `${taylor.path}\n`, stderr: '' }, '--path prints only the path');
+  const table = await flowcast(['datasets']);
+  t.match(table.stdout, /^taylor\n.*\n  4032 rows; time time; values demand_MW\n  file: .*taylor_electricity_halfhourly\.csv\.gz\n  from: R package forecast/m, 'the table names rows, columns, file and origin');
+  const bad = await flowcast(['datasets', '--path', 'btc']);
+  t.same(bad, { code: 1, stdout: '', stderr: `flowcast datasets: Expected one of 'btc-2017h1', 'taylor' for --path but received "btc" of type string\n` }, 'an unknown name');
+  const baseline = await flowcast(['baseline', '--data', taylor.path, '--time', 'time', '--column', 'demand_MW', '--period', '48', '--holdout', '48', '--fit-last', '672', '--json']);
+  t.equal(baseline.code, 0, `the path works as --data: ${baseline.stderr}`);
+});
+
 // Parseargs's own wording for these cases, which must never reach the user.
 const NODE_WORDING = /ambiguous|Unknown option|argument missing|does not take an argument|Unexpected argument|To specify/;
 

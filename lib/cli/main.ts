@@ -4,22 +4,22 @@
  * Progress goes to stderr; results (tables or --json) to stdout.
  */
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './options.js';
 import { FlowcastError, InvalidArgumentError } from '../errors.js';
 import { evaluateForecast } from '../forecast/evaluate.js';
 import type { DenseActivation } from '../model/layers.js';
-import { packageRoot } from '../native.js';
+import { datasets } from '../data/datasets.js';
 import { oneOf } from '../validate.js';
 import { VERSION } from '../version.js';
 import { modelAndLevels, parseIntOption, parseNumberOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
+import { DATASETS_HELP, datasetsCommand } from './datasets-command.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
 import { ADF_HELP, BASELINE_HELP, adfCommand, baselineCommand } from './stats-commands.js';
 import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
 
-export const BOOK_DATA = join(packageRoot, 'data', 'btcusd_bitfinex_1min_2017H1.csv.gz');
+export const BOOK_DATA = datasets.path('btc-2017h1');
 
 const HELP: Record<string, string> = {
   main: `Usage: flowcast <command> [options]
@@ -33,6 +33,7 @@ Commands:
   export     write a saved model as ONNX for onnxruntime
   baseline   score the simple baselines (naive, seasonal naive, drift, ...) on a series
   adf        stationarity tests (ADF, KPSS) on a series
+  datasets   the data sets shipped with flowcast, and their paths
 
 Run 'flowcast <command> --help' for its options, 'flowcast --version' for the version.`,
   demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
@@ -96,6 +97,7 @@ targets, in scaled units and in the data's units.`,
   baseline: BASELINE_HELP,
   adf: ADF_HELP,
   backtest: BACKTEST_HELP,
+  datasets: DATASETS_HELP,
 };
 
 function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
@@ -267,6 +269,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   baseline: baselineCommand,
   adf: adfCommand,
   backtest: backtestCommand,
+  datasets: datasetsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
