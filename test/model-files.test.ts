@@ -281,3 +281,33 @@ t.test('saves: fsynced temporary file renamed into place; stale temporary files 
   writeFileSync(join(sub, 'a-file'), 'x');
   await t.rejects(model.save(join(sub, 'a-file', 'm.safetensors')), { name: 'InvalidArgumentError', message: /a-file' of .* is not a directory/ }, 'a file where the directory should be');
 });
+
+t.test('writeFileAtomic: write, fsync, close, rename, then fsync the directory; a failed rename leaves no temporary file', async (t) => {
+  const real = await import('node:fs/promises');
+  const calls: string[] = [];
+  const sub = mkdtempSync(join(dir, 'atomic-'));
+  const name = (p: unknown) => (String(p) === sub ? 'dir' : String(p).slice(sub.length + 1).replace(/tmp-\d+-\d+$/, 'tmp-PID-N'));
+  const { writeFileAtomic } = await t.mockImport<typeof import('../lib/model/atomic-write.js')>('../lib/model/atomic-write.js', {
+    'node:fs/promises': {
+      ...real,
+      open: async (p: string, flags: string) => {
+        const handle = await real.open(p, flags);
+        calls.push(`open ${name(p)}`);
+        return {
+          writeFile: async (b: Uint8Array) => (calls.push('write'), handle.writeFile(b)),
+          sync: async () => (calls.push(`sync ${name(p)}`), handle.sync()),
+          close: async () => (calls.push('close'), handle.close()),
+        };
+      },
+      rename: async (a: string, b: string) => (calls.push(`rename ${name(a)} -> ${name(b)}`), real.rename(a, b)),
+    },
+  });
+  await writeFileAtomic(join(sub, 'm.safetensors'), Buffer.from('contents'));
+  const expected = ['open m.safetensors.tmp-PID-N', 'write', 'sync m.safetensors.tmp-PID-N', 'close', 'rename m.safetensors.tmp-PID-N -> m.safetensors'];
+  t.same(calls, process.platform === 'win32' ? expected : [...expected, 'open dir', 'sync dir', 'close'], 'the data is on disk before the rename; the rename is on disk before save() resolves');
+  t.equal(readFileSync(join(sub, 'm.safetensors'), 'utf8'), 'contents');
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(join(sub, 'a-directory'));
+  await t.rejects(writeFileAtomic(join(sub, 'a-directory'), Buffer.from('x')), { code: /EISDIR|EEXIST|ENOTEMPTY|EPERM/ }, 'rename onto a directory fails');
+  t.same(readdirSync(sub).sort(), ['a-directory', 'm.safetensors'], 'and its temporary file is gone');
+});
