@@ -1,6 +1,7 @@
 /**
  * A progress display for fit(): on a TTY, one line per epoch redrawn in place
- * with a bar, batch count, running loss, throughput and ETA. Elsewhere (CI,
+ * with a bar, batch count, running loss, throughput, and two ETAs: the
+ * epoch's and the whole run's (all remaining epochs). Elsewhere (CI,
  * logs, pipes) it is quiet, or with whenNotTty: 'epochs' writes one plain
  * line per finished epoch.
  */
@@ -13,6 +14,8 @@ export interface ProgressBarOptions {
   intervalMs?: number;
   /** When the stream is not a TTY: 'silent' (default) or 'epochs' (one line per epoch). */
   whenNotTty?: 'silent' | 'epochs';
+  /** Milliseconds from any origin, for the rates and ETAs. Default performance.now (tests inject a fake). */
+  clock?: () => number;
 }
 
 function formatSeconds(s: number): string {
@@ -30,37 +33,55 @@ export function progressBar(options: ProgressBarOptions = {}): Callback {
   const tty = Boolean((stream as NodeJS.WriteStream).isTTY);
   const interval = options.intervalMs ?? 100;
   const epochLines = options.whenNotTty === 'epochs';
+  const clock = options.clock ?? (() => performance.now());
   let epochs = 0;
   let epochStart = 0;
   let lastDraw = 0;
+  // The whole run: its start, the batches of the epochs before this one, and this one's so far.
+  let runStart = 0;
+  let batchesBefore = 0;
+  let batchesNow = 0;
   const width = 24;
 
-  const line = (epoch: number, b: BatchLogs): string => {
+  const line = (epoch: number, b: BatchLogs, now: number): string => {
     const frac = b.batch / b.batches;
     const filled = Math.round(frac * width);
-    const elapsed = (performance.now() - epochStart) / 1000;
+    const elapsed = (now - epochStart) / 1000;
     const rate = b.samples / Math.max(elapsed, 1e-9);
     const eta = (elapsed / frac) * (1 - frac);
+    // The run's ETA: its mean seconds per batch so far (validation and
+    // callbacks between epochs included) times the batches left in this
+    // epoch and in the epochs after it.
+    const done = batchesBefore + batchesNow;
+    const left = b.batches - b.batch + (epochs - epoch - 1) * b.batches;
+    const runEta = ((now - runStart) / 1000 / done) * left;
     return (
       `Epoch ${epoch + 1}/${epochs} [${'='.repeat(filled)}${' '.repeat(width - filled)}] ` +
-      `${b.batch}/${b.batches} loss ${b.loss.toPrecision(5)} ${Math.round(rate)} samples/s ETA ${formatSeconds(eta)}`
+      `${b.batch}/${b.batches} loss ${b.loss.toPrecision(5)} ${Math.round(rate)} samples/s ` +
+      `ETA ${formatSeconds(eta)} (run ${formatSeconds(runEta)})`
     );
   };
 
   return {
     onTrainBegin(logs: TrainBeginLogs) {
       epochs = logs.epochs;
+      runStart = clock();
+      batchesBefore = 0;
+      batchesNow = 0;
     },
     onEpochBegin() {
-      epochStart = performance.now();
-      lastDraw = 0;
+      epochStart = clock();
+      lastDraw = -Infinity;
+      batchesBefore += batchesNow;
+      batchesNow = 0;
     },
     onBatchEnd(epoch: number, b: BatchLogs) {
+      batchesNow = b.batch;
       if (!tty) return;
-      const now = performance.now();
+      const now = clock();
       if (now - lastDraw < interval && b.batch !== b.batches) return;
       lastDraw = now;
-      stream.write(`\r\x1b[2K${line(epoch, b)}`);
+      stream.write(`\r\x1b[2K${line(epoch, b, now)}`);
     },
     onEpochEnd(epoch: number, logs: EpochLogs) {
       if (!tty && !epochLines) return;
