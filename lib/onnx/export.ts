@@ -35,7 +35,8 @@ import { GATE_CONVENTION } from './gates.js';
 import { GraphBuilder } from './graph.js';
 import { addNetwork } from './network-graph.js';
 import { addPipelineInput, addPipelineOutput } from './pipeline-graph.js';
-import { DataType, encodeModel, type Dim } from './proto.js';
+import { CHECKSUM_KEY, onnxChecksum } from './checksum.js';
+import { DataType, encodeModel, type Dim, type ModelProto } from './proto.js';
 import type { Built, OnnxSignature } from './signature.js';
 
 export type { OnnxSignature, OnnxValueInfo } from './signature.js';
@@ -117,8 +118,8 @@ export function onnxModel(model: Sequential, options: ExportOnnxOptions = {}): O
     }
   }
 
-  const metadata = { ...extra, ...flowcastMetadata(model, pipeline, signature) };
-  const bytes = encodeModel({
+  const metadata: Record<string, string> = { ...extra, ...flowcastMetadata(model, pipeline, signature) };
+  const proto: ModelProto = {
     ir_version: ONNX_IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'flowcast',
@@ -126,8 +127,11 @@ export function onnxModel(model: Sequential, options: ExportOnnxOptions = {}): O
     doc_string: 'An LSTM forecaster exported by flowcast',
     graph: g.build('flowcast', model.summary()),
     metadata_props: Object.entries(metadata).map(([key, value]) => ({ key, value })),
-  });
-  return { bytes, signature, metadata };
+  };
+  // Last: the checksum of everything above (lib/onnx/checksum.ts), which OnnxForecaster.load verifies.
+  metadata[CHECKSUM_KEY] = onnxChecksum(encodeModel(proto));
+  proto.metadata_props.push({ key: CHECKSUM_KEY, value: metadata[CHECKSUM_KEY] });
+  return { bytes: encodeModel(proto), signature, metadata };
 }
 
 /**

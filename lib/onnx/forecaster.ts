@@ -9,6 +9,7 @@ import { DisposedError, FormatError, InvalidArgumentError, StateError } from '..
 import { checkStepValues, checkStreamState, type StreamShape, type StreamState } from '../model/stream.js';
 import { importOptional } from '../optional-dependency.js';
 import { allFinite, boolean, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { CHECKSUM_KEY, onnxChecksum } from './checksum.js';
 import { decodeModel } from './proto.js';
 import type { OnnxSignature } from './signature.js';
 
@@ -47,6 +48,26 @@ export interface OnnxForecasterOptions {
 export interface OnnxInput {
   data: Float32Array | Float64Array;
   shape: number[];
+}
+
+/**
+ * Refuses a flowcast export whose content does not match its checksum (before
+ * onnxruntime parses it): an edited or corrupted weight, node or metadata value.
+ */
+function verifyChecksum(bytes: Uint8Array, metadata: Record<string, string>, what: string): void {
+  const stored = metadata[CHECKSUM_KEY];
+  if (stored === undefined) {
+    throw new FormatError(`${what} has no ${CHECKSUM_KEY} metadata: it was exported by an earlier flowcast or edited since; export the model again`);
+  }
+  let actual: string;
+  try {
+    actual = onnxChecksum(bytes);
+  } catch (err) {
+    throw new FormatError(`${what} is not an ONNX model: ${(err as Error).message}`, { cause: err });
+  }
+  if (actual !== stored) {
+    throw new FormatError(`${what} does not match its ${CHECKSUM_KEY} (corrupt, truncated or edited after export: weights, graph or metadata)`);
+  }
 }
 
 export class OnnxForecaster {
@@ -109,6 +130,7 @@ export class OnnxForecaster {
     } catch (err) {
       throw new FormatError(`${what} is not an ONNX model exported by flowcast (its flowcast.signature metadata is missing or invalid)`, { cause: err });
     }
+    verifyChecksum(bytes, metadata, what);
     const ort = await importOptional<OrtModule>('onnxruntime-node', 'OnnxForecaster');
     let session: OrtSession;
     try {

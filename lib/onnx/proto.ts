@@ -199,3 +199,17 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
   // Without a `bytes` option, bytes fields stay Uint8Array.
   return type.toObject(message, { longs: Number, defaults: true, arrays: true }) as ModelProto;
 }
+
+/**
+ * The model re-encoded from what this schema reads, without the metadata
+ * properties named `dropKey`: unknown fields are dropped and fields come in
+ * schema order, so equal content always gives equal bytes (lib/onnx/checksum.ts
+ * hashes this).
+ * @throws Error from protobufjs when the bytes are not a protobuf message
+ */
+export function canonicalEncoding(bytes: Uint8Array, dropKey: string): Uint8Array {
+  const type = modelProtoType();
+  const message = type.decode(bytes) as protobuf.Message & { metadata_props?: { key: string }[] };
+  message.metadata_props = (message.metadata_props ?? []).filter((p) => p.key !== dropKey);
+  return type.encode(message).finish();
+}
