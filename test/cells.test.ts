@@ -67,7 +67,7 @@ t.test('LSTM, GRU and RNN stacked: onnxruntime, streams and stateful carry-over 
   t.ok(maxAbsDiff((await f.predict(x)).data, native.data).max <= 1e-5, 'onnxruntime (LSTM, GRU, RNN nodes) == native');
   t.same(f.signature.state.map((s) => [s.hIn, s.cIn]), [['h_in.0', 'c_in.0'], ['h_in.1', ''], ['h_in.2', '']], 'GRU and RNN carry h only');
   // A stream stepped through each window from a reset state == batch predict.
-  const s = m.stream();
+  const s = m.stream({ series: 8 });
   let last: Float32Array | Float64Array = new Float32Array(0);
   for (let k = 0; k < 6; k++) {
     const v = new Float32Array(8 * 3);
@@ -75,7 +75,7 @@ t.test('LSTM, GRU and RNN stacked: onnxruntime, streams and stateful carry-over 
     last = s.step(v);
   }
   t.ok(maxAbsDiff(last, native.data).max <= 1e-6, 'native stream == predict');
-  const os = await OnnxForecaster.load(onnxModel(m, { allowUntrained: true, state: true }).bytes);
+  const os = await OnnxForecaster.load(onnxModel(m, { allowUntrained: true, state: true }).bytes, { series: 8 });
   for (let k = 0; k < 6; k++) {
     const v = new Float32Array(8 * 3);
     for (let b = 0; b < 8; b++) v.set(x.data.subarray((b * 6 + k) * 3, (b * 6 + k + 1) * 3), b * 3);

@@ -36,7 +36,7 @@ t.test('native stream: stepping each window from a reset stream equals predict o
   const m = model({ features: F, steps: T, out: 2 });
   const x = new Float32Array(uniform(rng(5), B * T * F, -1, 1));
   const batch = await m.predict({ data: x, shape: [B, T, F] });
-  const s = m.stream();
+  const s = m.stream({ series: B });
   // All B windows stepped together as B series: step t feeds x[b, t, :] for every b.
   let last: Float32Array | Float64Array = new Float32Array(0);
   for (let step = 0; step < T; step++) {
@@ -73,11 +73,12 @@ t.test('native stream over a long series equals the stateful model over consecut
 t.test('native stream: saved state resumes exactly; reset starts over', async (t) => {
   const m = model();
   const values = uniform(rng(7), 40, -1, 1);
-  const a = m.stream();
+  const a = m.stream({ series: 2 });
   for (let i = 0; i < 20; i++) a.step([values[i]!, -values[i]!]);
   const saved = JSON.parse(JSON.stringify(a.state));
   t.equal(saved.batch, 2);
-  const b = m.stream();
+  t.throws(() => (m.stream().state = saved), { name: 'InvalidArgumentError', message: /state.batch/ }, 'a 2-series state does not fit a 1-series stream');
+  const b = m.stream({ series: 2 });
   b.state = saved;
   for (let i = 20; i < 40; i++) {
     const ya = a.step([values[i]!, -values[i]!]);
@@ -88,10 +89,11 @@ t.test('native stream: saved state resumes exactly; reset starts over', async (t
     }
   }
   t.pass('20 steps after a JSON round trip of the state are bitwise identical');
-  const fresh = m.stream();
+  const fresh = m.stream({ series: 2 });
   a.reset();
-  t.same(Array.from(a.step([0.25])), Array.from(fresh.step([0.25])), 'after reset() the batch may change and state is zero');
-  t.throws(() => a.step([1, 2]), { name: 'InvalidArgumentError', message: /1 values \(1 series x 1 features/ }, 'batch is fixed until reset');
+  t.equal(a.batch, 0, 'reset: no state');
+  t.same(Array.from(a.step([0.25, -0.25])), Array.from(fresh.step([0.25, -0.25])), 'after reset() the state is zero');
+  t.throws(() => a.step([1]), { name: 'InvalidArgumentError', argument: 'values', message: /width 2 \(2 series x 1 feature;.* but received 1 values/ }, 'the width is fixed by the series option');
   t.throws(() => a.step([NaN]), { name: 'InvalidArgumentError', message: /values/ });
   t.throws(() => (b.state = { batch: 2, layers: [] }), { name: 'InvalidArgumentError', message: /state.layers/ });
   for (const s of [a, b, fresh]) s.dispose();
@@ -126,8 +128,8 @@ t.test('native stream with the pipeline: prices in, price forecasts out', async 
 
 t.test('OnnxForecaster.step equals the native stream; its state resumes exactly', async (t) => {
   const m = model();
-  const native = m.stream();
-  const f = await OnnxForecaster.load(onnxModel(m, { state: true }).bytes);
+  const native = m.stream({ series: 3 });
+  const f = await OnnxForecaster.load(onnxModel(m, { state: true }).bytes, { series: 3 });
   const values = uniform(rng(9), 60, -1, 1);
   let worst = 0;
   for (let i = 0; i < 20; i++) {
@@ -136,7 +138,7 @@ t.test('OnnxForecaster.step equals the native stream; its state resumes exactly'
   }
   t.ok(worst <= 1e-5, `20 steps of 3 series: max |onnx - native| = ${worst.toExponential(2)}`);
   const saved = JSON.parse(JSON.stringify(f.state));
-  const g = await OnnxForecaster.load(onnxModel(m, { state: true }).bytes);
+  const g = await OnnxForecaster.load(onnxModel(m, { state: true }).bytes, { series: 3 });
   g.state = saved;
   const next = [0.1, 0.2, 0.3];
   t.same(Array.from(await g.step(next)), Array.from(await f.step(next)), 'resumed from saved state: identical');
@@ -163,4 +165,30 @@ t.test('OnnxForecaster with pipeline and state: price steps equal the native pip
   await f.dispose();
   native.dispose();
   m.dispose();
+});
+
+t.test('a step of the wrong width is an error naming the argument, the expected and the received width', async (t) => {
+  const m = model(); // 1 feature
+  t.teardown(() => m.dispose());
+  const s = m.stream();
+  t.equal(s.series, 1, 'one series by default');
+  t.throws(() => s.step([1, 2, 3]), {
+    name: 'InvalidArgumentError',
+    argument: 'values',
+    message: /^Expected values of width 1 \(1 series x 1 feature; the stream's series option sets the series\) but received 3 values$/,
+  }, 'three values for a one-feature model are not three series');
+  t.throws(() => s.step([]), { name: 'InvalidArgumentError', message: /width 1 .* received 0 values/ });
+  t.equal(s.batch, 0, 'a refused step leaves no state');
+  t.throws(() => s.step('1' as unknown as number[]), { name: 'InvalidArgumentError', message: /array of numbers of width 1/ });
+  const three = m.stream({ series: 3 });
+  t.equal(three.step([1, 2, 3]).length, 3, 'with series: 3, three values are one step of three series');
+  t.throws(() => three.step([1, 2]), { name: 'InvalidArgumentError', message: /width 3 \(3 series x 1 feature;.*received 2 values/ });
+  const two = model({ features: 2 }).stream();
+  t.throws(() => two.step([1, 2, 3]), { name: 'InvalidArgumentError', message: /width 2 \(1 series x 2 features;.*received 3 values/ });
+  for (const bad of [0, 1.5, -2, '2']) t.throws(() => m.stream({ series: bad as number }), { name: 'InvalidArgumentError', argument: 'options.series' }, `series ${String(bad)}`);
+  const f = await OnnxForecaster.load(onnxModel(m, { state: true }).bytes);
+  await t.rejects(f.step([1, 2, 3]), { name: 'InvalidArgumentError', argument: 'values', message: /width 1 \(1 series x 1 feature;.*received 3 values/ }, 'OnnxForecaster.step too');
+  await t.rejects(OnnxForecaster.load(onnxModel(m, { state: true }).bytes, { series: 0 }), { name: 'InvalidArgumentError', argument: 'options.series' });
+  for (const x of [s, three, two]) x.dispose();
+  await f.dispose();
 });

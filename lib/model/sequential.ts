@@ -112,6 +112,8 @@ export interface StreamOptions {
    * ForecastPipeline. Default false: step network inputs, get network outputs.
    */
   pipeline?: boolean | ForecastPipeline;
+  /** Series stepped together: each step(values) takes series x features values. Default 1. */
+  series?: number;
 }
 
 export interface Evaluation {
@@ -631,8 +633,9 @@ export class Sequential {
    * carrying every LSTM layer's (h, c), O(1) per call. Stepping a window's
    * values one at a time from a reset stream gives the same output as
    * predict() on that window. The stream copies the weights now; call
-   * stream() again after further training.
-   * @throws StateError / InvalidArgumentError for an unusable pipeline option
+   * stream() again after further training. `series` (default 1) fixes how
+   * many series each step takes.
+   * @throws StateError / InvalidArgumentError for an unusable pipeline or series option
    * @example
    * const s = model.stream({ pipeline: true });
    * for (const price of prices) forecast = s.step([price])[0];
@@ -641,6 +644,7 @@ export class Sequential {
     const flat = this.#usable().getParams();
     plainObject('options', options);
     const pipeline = resolvePipelineOption('options.pipeline', options.pipeline, this);
+    const series = optional(options.series, 1, (v) => positiveInteger('options.series', v));
     const [, features] = this.config.inputShape;
     const spec = toNativeSpec([1, features], this.config.layers);
     for (const l of spec.layers) if (l.kind === 0 || l.kind === 3 || l.kind === 4) l.stateful = true;
@@ -652,7 +656,7 @@ export class Sequential {
       throw nativeError(err);
     }
     const lstmLayers = this.config.layers.flatMap((l, k): [number, number][] => (isRecurrent(l) ? [[k, l.units]] : []));
-    return new NativeStream(native, { features, outUnits: lastUnits(this.config.layers), lstmLayers }, pipeline && new LevelStream(pipeline));
+    return new NativeStream(native, { features, series, outUnits: lastUnits(this.config.layers), lstmLayers }, pipeline && new LevelStream(pipeline));
   }
 
   /** Zeroes every stateful layer's (h, c). */

@@ -24,24 +24,30 @@ export interface StreamState {
 /** What the predictor behind a stream needs to say about the model. */
 export interface StreamShape {
   features: number;
+  /** Series stepped together (rows of every step), fixed when the stream is made. */
+  series: number;
   /** Output values per series per step. */
   outUnits: number;
   /** [layer index, units] of every LSTM layer. */
   lstmLayers: [number, number][];
 }
 
-/** Checks one step's values: `batch * features` finite numbers (batch fixed after the first step). */
-export function checkStepValues(values: unknown, features: number, batch: number): number {
+/**
+ * Checks one step's values: exactly `series * features` finite numbers. The
+ * width is fixed by the stream's `series` option, never guessed from the
+ * values, so a wrong width (three values for a one-feature model) is an error
+ * and not three series.
+ */
+export function checkStepValues(values: unknown, shape: Pick<StreamShape, 'features' | 'series'>): void {
+  const { features, series } = shape;
+  const width = series * features;
+  const what = `${width} (${series} series x ${features} feature${features === 1 ? '' : 's'}; the stream's series option sets the series)`;
   if (!(Array.isArray(values) || (ArrayBuffer.isView(values) && !(values instanceof DataView)))) {
-    throw invalid('values', `array of numbers (one time step: batch x ${features} features)`, values);
+    throw invalid('values', `array of numbers of width ${what}`, values);
   }
   const v = values as ArrayLike<number>;
-  const expected = batch > 0 ? `${batch * features} values (${batch} series x ${features} features, as in the first step; reset() to change the batch)` : `a non-empty multiple of ${features} values (series x features)`;
-  if (v.length === 0 || v.length % features !== 0 || (batch > 0 && v.length !== batch * features)) {
-    throw new InvalidArgumentError('values', `Expected ${expected} but received ${v.length} values`);
-  }
+  if (v.length !== width) throw new InvalidArgumentError('values', `Expected values of width ${what} but received ${v.length} values`);
   allFinite('values', v);
-  return v.length / features;
 }
 
 /** Checks a StreamState against a stream's shape; returns the batch. */
@@ -49,6 +55,7 @@ export function checkStreamState(value: unknown, shape: StreamShape, withLevels:
   const s = plainObject('state', value) as unknown as StreamState;
   if (s.batch === 0) return { batch: 0, layers: [] };
   const batch = positiveInteger('state.batch', s.batch);
+  if (batch !== shape.series) throw invalid('state.batch', `0 or ${shape.series} (the stream's series)`, batch);
   if (!Array.isArray(s.layers) || s.layers.length !== shape.lstmLayers.length) {
     throw invalid('state.layers', `array of ${shape.lstmLayers.length} layer states`, s.layers);
   }
@@ -85,24 +92,30 @@ export class NativeStream {
     this.#levels = levels;
   }
 
-  /** Series in the stream (fixed by the first step until reset()); 0 before it. */
+  /** Series in the stream once it has stepped (its series option); 0 before the first step and after reset(). */
   get batch(): number {
     return this.#batch;
   }
 
+  /** Series stepped together: every step takes series x features values. */
+  get series(): number {
+    return this.#shape.series;
+  }
+
   /**
    * Feeds one time step and returns the forecast made after it.
-   * @param values the newest value of each series: batch x features numbers
+   * @param values the newest value of each series: series x features numbers
    *   (network inputs; with a pipeline, raw levels such as prices, features 1)
-   * @returns [batch, units] network outputs as Float32Array, or with a
-   *   pipeline [batch, horizon] levels as Float64Array
-   * @throws InvalidArgumentError on a wrong count or non-finite values;
-   *   DisposedError after dispose()
+   * @returns [series, units] network outputs as Float32Array, or with a
+   *   pipeline [series, horizon] levels as Float64Array
+   * @throws InvalidArgumentError naming `values`, the expected and the received
+   *   width, or a non-finite value; DisposedError after dispose()
    * @example const s = model.stream({ pipeline: true }); for (const p of prices) next = s.step([p]);
    */
   step(values: ArrayLike<number>): Float32Array | Float64Array {
     const native = this.#usable();
-    const batch = checkStepValues(values, this.#shape.features, this.#batch);
+    checkStepValues(values, this.#shape);
+    const batch = this.#shape.series;
     const x = this.#levels ? this.#levels.input(values) : Float32Array.from(values);
     let y: Float32Array;
     try {
@@ -114,7 +127,7 @@ export class NativeStream {
     return this.#levels ? this.#levels.output(y, this.#shape.outUnits) : y;
   }
 
-  /** Forgets all state: the next step starts every series from zeros (and may change the batch). */
+  /** Forgets all state: the next step starts every series from zeros. */
   reset(): void {
     this.#usable().resetStates();
     this.#levels?.reset();

@@ -42,6 +42,8 @@ export interface OnnxPredictOptions {
 export interface OnnxForecasterOptions {
   /** onnxruntime intra-op threads. Default: onnxruntime's choice (all cores). */
   threads?: number;
+  /** Series stepped together by step(): each step takes series x features values. Default 1. */
+  series?: number;
 }
 
 /** Input for predict(): network windows (float32) or, for a pipeline graph, level windows. */
@@ -82,13 +84,14 @@ export class OnnxForecaster {
   #state: Map<string, Float32Array> = new Map();
   #lastLevels: Float64Array | null = null;
 
-  private constructor(ort: OrtModule, session: OrtSession, signature: OnnxSignature, metadata: Record<string, string>) {
+  private constructor(ort: OrtModule, session: OrtSession, signature: OnnxSignature, metadata: Record<string, string>, series: number) {
     this.#ort = ort;
     this.#session = session;
     this.signature = signature;
     this.metadata = Object.freeze({ ...metadata });
     this.#shape = {
       features: Number(metadata['flowcast.features']),
+      series,
       outUnits: Number(metadata['flowcast.horizon']),
       lstmLayers: signature.state.map((s) => [s.layer, s.units]),
     };
@@ -104,6 +107,7 @@ export class OnnxForecaster {
   static async load(source: string | Uint8Array, options: OnnxForecasterOptions = {}): Promise<OnnxForecaster> {
     plainObject('options', options);
     const threads = optional(options.threads, 0, (v) => positiveInteger('options.threads', v));
+    const series = optional(options.series, 1, (v) => positiveInteger('options.series', v));
     let bytes: Uint8Array;
     if (typeof source === 'string') {
       try {
@@ -142,7 +146,7 @@ export class OnnxForecaster {
     } catch (err) {
       throw new FormatError(`onnxruntime could not load ${what}: ${(err as Error).message}`, { cause: err });
     }
-    return new OnnxForecaster(ort, session, signature, metadata);
+    return new OnnxForecaster(ort, session, signature, metadata, series);
   }
 
   /** True when the graph takes raw levels and returns levels (exported with { pipeline: true }). */
@@ -150,9 +154,14 @@ export class OnnxForecaster {
     return this.signature.pipeline;
   }
 
-  /** Series in the stream (fixed by the first step until reset()); 0 before it. */
+  /** Series in the stream once it has stepped (the series option); 0 before the first step and after reset(). */
   get batch(): number {
     return this.#batch;
+  }
+
+  /** Series stepped together by step() (the series option of load()). */
+  get series(): number {
+    return this.#shape.series;
   }
 
   /**
@@ -235,16 +244,18 @@ export class OnnxForecaster {
   /**
    * Feeds one time step per series with the carried state and returns the
    * forecast made after it. Needs a graph exported with { state: true }.
-   * @param values batch x features network inputs, or for a pipeline graph one
+   * @param values series x features network inputs, or for a pipeline graph one
    *   new level per series (a series' first level counts as no change)
-   * @returns [batch, units] float32, or levels [batch, horizon] float64
+   * @returns [series, units] float32, or levels [series, horizon] float64
+   * @throws InvalidArgumentError naming `values`, the expected and the received width
    */
   async step(values: ArrayLike<number>): Promise<Float32Array | Float64Array> {
     const session = this.#usable();
     if (this.signature.state.length === 0) {
       throw new StateError('This ONNX model has no state inputs and outputs: export it with { state: true } to stream');
     }
-    const batch = checkStepValues(values, this.#shape.features, this.#batch);
+    checkStepValues(values, this.#shape);
+    const batch = this.#shape.series;
     const feeds: Record<string, OrtTensor> = {};
     if (this.pipeline) {
       const difference = this.metadata['flowcast.difference'] === 'true';
@@ -276,7 +287,7 @@ export class OnnxForecaster {
     return out.forecast!.data as Float32Array | Float64Array;
   }
 
-  /** Forgets the streaming state: the next step starts from zeros (and may change the batch). */
+  /** Forgets the streaming state: the next step starts from zeros. */
   reset(): void {
     this.#state.clear();
     this.#lastLevels = null;
