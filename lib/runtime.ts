@@ -1,4 +1,5 @@
 /** Process-wide settings of the native core: kernel table and threads. */
+import { BusyError } from './errors.js';
 import { binding, nativeError } from './native.js';
 import { positiveInteger } from './validate.js';
 
@@ -21,9 +22,29 @@ export function threads(): number {
  */
 export function setThreads(n: number): void {
   positiveInteger('n', n);
+  // The addon refuses only while a native call runs; a fit() is also busy between its batches' native calls.
+  if (fitsRunning > 0) {
+    throw new BusyError(`The thread count can change only while no model is training: ${fitsRunning === 1 ? 'a fit() is' : `${fitsRunning} fit() calls are`} running (callbacks included)`);
+  }
   try {
     binding().setThreads(n);
   } catch (err) {
     throw nativeError(err);
   }
+}
+
+let fitsRunning = 0;
+
+/**
+ * Marks a fit() as running (Sequential.fit calls it) until the returned
+ * function is called: setThreads refuses meanwhile with a BusyError.
+ */
+export function holdThreadCount(): () => void {
+  fitsRunning++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    fitsRunning--;
+  };
 }

@@ -24,6 +24,7 @@ import { LevelStream } from '../forecast/level-stream.js';
 import type { ForecastPipeline, ForecastPipelineJSON } from '../forecast/pipeline.js';
 import type { EvaluateForecastOptions, ForecastEvaluation } from '../forecast/evaluate.js';
 import { resolvePipelineOption } from '../forecast/pipeline-option.js';
+import { holdThreadCount } from '../runtime.js';
 
 export interface SequentialConfig {
   /** [steps, features]: the shape of one sample (batch size is free). */
@@ -426,6 +427,7 @@ export class Sequential {
 
     this.#busy = 'fit()';
     this.#fitting = true;
+    const releaseThreads = holdThreadCount();
     this.stopTraining = false;
     const onAbort = () => native.cancel();
     signal?.addEventListener('abort', onAbort);
@@ -503,6 +505,7 @@ export class Sequential {
       signal?.removeEventListener('abort', onAbort);
       this.#busy = null;
       this.#fitting = false;
+      releaseThreads();
     }
   }
 
