@@ -31,7 +31,7 @@ function known(options: OptionTable): string {
  * @throws InvalidArgumentError for an unknown option, a value missing after an
  *   option that takes one, a value given to a flag, or a stray argument
  */
-export function parseOptions<T extends { args: string[]; options: OptionTable }>(config: T) {
+export function parseOptions<T extends ParseArgsConfig & { args: string[]; options: OptionTable }>(config: T): ReturnType<typeof parseArgs<T>> {
   const { args, options } = config;
   const normalized: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -62,5 +62,5 @@ export function parseOptions<T extends { args: string[]; options: OptionTable }>
     normalized.push(`--${name}=${value}`);
     i++;
   }
-  return parseArgs({ ...config, args: normalized, strict: true, allowPositionals: false });
+  return parseArgs({ ...config, args: normalized, strict: true, allowPositionals: false }) as ReturnType<typeof parseArgs<T>>;
 }
