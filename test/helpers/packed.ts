@@ -66,18 +66,20 @@ function link(target: string, path: string): void {
 /**
  * A fresh ESM project in `app` with the packed flowcast installed in its
  * node_modules, plus `extra` packages from this checkout (e.g. the optional
- * peer onnxruntime-node, or @types/node for tsc).
+ * peer onnxruntime-node, or @types/node for tsc); `addon: false` leaves the
+ * native addon out, as a failed install script would.
  * @returns the installed package's folder
  */
-export async function install(packed: Packed, app: string, extra: string[] = []): Promise<string> {
+export async function install(packed: Packed, app: string, extra: string[] = [], { addon = true } = {}): Promise<string> {
   const modules = join(app, 'node_modules');
   const pkg = join(modules, 'flowcast');
   mkdirSync(modules, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'flowcast-readme-check', private: true, type: 'module' }, null, 2));
   await exec('cp', ['-R', packed.dir, pkg]);
-  const addon = join(root, 'build', 'Release', 'flowcast.node');
-  mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
-  copyFileSync(addon, join(pkg, 'build', 'Release', 'flowcast.node'));
+  if (addon) {
+    mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
+    copyFileSync(join(root, 'build', 'Release', 'flowcast.node'), join(pkg, 'build', 'Release', 'flowcast.node'));
+  }
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...extra]) {
     link(join(root, 'node_modules', dep), join(modules, dep));
