@@ -4,36 +4,15 @@
  * the naive baseline recomputed here from the raw CSV prices (to 1e-9).
  */
 import t from 'tap';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { parseCsv } from '../lib/data/csv.js';
 import { writeArrow } from '../lib/data/arrow-io.js';
 import { Series } from '../lib/data/series.js';
+import { cli, flowcast, root } from './helpers/cli.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
 const fixture = join(root, 'test', 'fixtures', 'btc_2017-01-01_03.csv');
-const run = promisify(execFile);
-
-// Each command is killed after 2 minutes (the slowest takes a few seconds):
-// a hung child then fails its test instead of outliving tap's file timeout,
-// which ends this process but not its children.
-const CHILD_TIMEOUT_MS = 120_000;
-
-async function flowcast(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], { cwd: root, maxBuffer: 64 << 20, timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number | null; killed?: boolean; stdout: string; stderr: string };
-    if (e.killed) return { code: -1, stdout: e.stdout, stderr: `flowcast ${args.join(' ')}: killed after ${CHILD_TIMEOUT_MS / 1000} s\n${e.stderr}` };
-    return { code: e.code ?? -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 t.before(() => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run 'npm run build:ts' (npm test does it first)`);
@@ -48,14 +27,16 @@ t.test('demo smoke test: a small slice of the real data, 1 epoch, --json', async
   t.equal(out.training.epochs, 1);
   t.equal(out.training.loss.length, 1);
   t.ok(out.training.loss[0] > 0 && out.training.seconds > 0 && out.training.samples_per_second > 0);
-  for (const k of ['rmse', 'rmse_usd']) {
-    t.ok(Number.isFinite(out.test.lstm[k]) && Number.isFinite(out.test.naive[k]) && Number.isFinite(out.test.drift[k]), `test.lstm.${k}, test.naive.${k} and test.drift.${k}`);
+  for (const k of ['rmse', 'rmse_level']) {
+    t.ok(Number.isFinite(out.test.model[k]) && Number.isFinite(out.test.naive[k]) && Number.isFinite(out.test.drift[k]), `test.model.${k}, test.naive.${k} and test.drift.${k}`);
   }
   const s = Series.fromTable(parseCsv(readFileSync(fixture)), { time: 'Timestamp', timeUnit: 's', values: ['Close'] });
   const p = s.slice('2017-01-02', '2017-01-03', { bounds: '(]' }).values('Close');
   let se = 0;
   for (let i = 1; i < p.length; i++) se += (p[i]! - p[i - 1]!) ** 2;
-  t.ok(Math.abs(out.test.naive.rmse_usd - Math.sqrt(se / (p.length - 1))) < 1e-9, `naive RMSE in USD ${out.test.naive.rmse_usd}`);
+  t.ok(Math.abs(out.test.naive.rmse_level - Math.sqrt(se / (p.length - 1))) < 1e-9, `naive RMSE in the data's units (Close) ${out.test.naive.rmse_level}`);
+  t.equal(out.test.level_samples, out.test.samples - 1, 'level_samples: the samples with a previous value');
+  t.notMatch(r.stdout, /usd/i, 'no dollar names in the JSON');
   t.match(r.stderr, /Epoch 1\/1 loss/, 'progress goes to stderr');
 });
 
@@ -65,6 +46,9 @@ t.test('demo prints a results table by default', async (t) => {
   t.equal(r.code, 0, r.stderr);
   t.match(r.stdout, /Train\s+2017-01-01 < t <= 2017-01-02: 958 rows/);
   t.match(r.stdout, /LSTM\s+[\d.]+\s+[\d.]+\s+[\d.]+/);
+  t.match(r.stdout, /RMSE scaled   MAE scaled  RMSE Close  MAE Close\n/, "errors in the data's units are headed by the column's name");
+  t.match(r.stdout, /Test \(1218 samples; in Close over 1217 with a previous value\)/);
+  t.notMatch(r.stdout, /USD/, 'no dollars');
   t.match(r.stdout, /naive \(p_t = p_t-1\)/);
   t.match(r.stdout, /drift \(mean change\)\s+[\d.]+/);
   t.match(r.stdout, /skill vs drift/);
@@ -89,7 +73,9 @@ t.test('train, evaluate, predict round trip', async (t) => {
   const ev = await flowcast(['evaluate', '--model', model, '--data', fixture, '--range', '2017-01-02,2017-01-03', '--json']);
   t.equal(ev.code, 0, ev.stderr);
   const e = JSON.parse(ev.stdout);
-  t.ok(e.samples > 1000 && Number.isFinite(e.model.rmseLevel) && Number.isFinite(e.naive.rmseLevel));
+  t.ok(e.samples > 1000 && Number.isFinite(e.model.rmse_level) && Number.isFinite(e.naive.rmse_level) && Number.isFinite(e.drift.mae_level));
+  t.equal(e.level_samples, e.samples - 1);
+  t.notMatch(ev.stdout, /usd/i, 'no dollar names in the JSON');
   const csv = join(dir, 'p.csv');
   const pr = await flowcast(['predict', '--model', model, '--data', fixture, '--range', '2017-01-02,2017-01-03', '--out', csv]);
   t.equal(pr.code, 0, pr.stderr);
