@@ -65,8 +65,8 @@ const cases: [string, string[], string][] = [
   ['a value missing at the end', [...train, '--epochs'], 'flowcast train: Expected a value after --epochs but received nothing'],
   ['a value missing before an option', ['train', '--epochs', '--json'], 'flowcast train: Expected a value after --epochs but received the option "--json"'],
   ['a value given to a flag', ['train', '--json=yes'], 'flowcast train: Expected no value for --json (a flag) but received "yes"'],
-  ['an unknown option', ['evaluate', '--epoch', '3'], 'flowcast evaluate: Expected one of --model, --data, --range, --json, --help but received unknown option "--epoch"'],
-  ['a stray argument', ['evaluate', 'model.safetensors'], 'flowcast evaluate: Expected an option (--model, --data, --range, --json, --help) but received "model.safetensors"'],
+  ['an unknown option', ['evaluate', '--epoch', '3'], 'flowcast evaluate: Expected one of --model, --data, --range, --duplicates, --json, --help but received unknown option "--epoch"'],
+  ['a stray argument', ['evaluate', 'model.safetensors'], 'flowcast evaluate: Expected an option (--model, --data, --range, --duplicates, --json, --help) but received "model.safetensors"'],
 ];
 
 // Each run is a Node start-up (about 1 s here); run them side by side.

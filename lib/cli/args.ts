@@ -8,6 +8,7 @@ import { ForecastPipeline } from '../forecast/pipeline.js';
 import { loadModel } from '../model/io.js';
 import { readArrow } from '../data/arrow-io.js';
 import { readCsv } from '../data/csv.js';
+import { parseDuplicates } from './duplicates-option.js';
 
 /** "START,END" -> [start, end] (ISO dates or datetimes, UTC). */
 export function parseRange(name: string, value: string): [string, string] {
@@ -39,6 +40,24 @@ export function parseNumberOption(name: string, value: string | undefined, fallb
   return n;
 }
 
+/** A fraction: in [0, 1) when `allowZero` (a dropout rate), else in (0, 1) (a validation split); undefined when absent. */
+export function parseFractionOption(name: string, value: string | undefined, allowZero: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!(n < 1 && (allowZero ? n >= 0 : n > 0))) {
+    throw new InvalidArgumentError(name, `Expected a number in ${allowZero ? '[0, 1)' : '(0, 1)'} for ${name} but received "${value}"`);
+  }
+  return n;
+}
+
+/** A count that may be 0 (e.g. a patience in epochs); undefined when absent. */
+export function parseCountOption(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(name, `Expected non-negative integer for ${name} but received "${value}"`);
+  return n;
+}
+
 /** Reads CSV (optionally .gz) or Arrow IPC (.arrow, .arrows, .feather, .ipc) by extension. */
 export async function readTable(path: string): Promise<arrow.Table> {
   const ext = extname(path).toLowerCase();
@@ -55,19 +74,22 @@ interface LevelSource {
   time?: string;
   timeUnit?: 's' | 'ms';
   bounds?: SliceBounds;
+  duplicates?: string;
 }
 
 /**
  * Reads --data and slices --range with the column, time and bounds saved in
- * the pipeline's source.
- * @throws InvalidArgumentError for a missing --data or an empty range
+ * the pipeline's source; repeated timestamps as --duplicates says, else as
+ * the model was trained.
+ * @throws InvalidArgumentError for a missing --data, a bad --duplicates or an empty range
  */
-export async function readLevels(values: { data?: string; range?: string }, pipeline: ForecastPipeline): Promise<{ series: Series; levels: Float64Array }> {
+export async function readLevels(values: { data?: string; range?: string; duplicates?: string }, pipeline: ForecastPipeline): Promise<{ series: Series; levels: Float64Array }> {
   if (!values.data) throw new InvalidArgumentError('--data', 'Expected a data file for --data but received nothing');
   const src = pipeline.source as LevelSource;
   const column = src.column ?? 'Close';
+  const duplicates = parseDuplicates(values.duplicates, src.duplicates);
   const table = await readTable(values.data);
-  let series = Series.fromTable(table, { time: src.time ?? 'Timestamp', timeUnit: src.timeUnit ?? 's', values: [column] });
+  let series = Series.fromTable(table, { time: src.time ?? 'Timestamp', timeUnit: src.timeUnit ?? 's', values: [column], duplicates });
   if (values.range) {
     const [a, b] = parseRange('--range', values.range);
     series = series.slice(a, b, { bounds: src.bounds ?? '[)' });
@@ -100,7 +122,7 @@ export async function writeForecasts(
 }
 
 /** Loads a model, its pipeline and the levels of the requested range. */
-export async function modelAndLevels(values: { model?: string; data?: string; range?: string }) {
+export async function modelAndLevels(values: { model?: string; data?: string; range?: string; duplicates?: string }) {
   if (!values.model) throw new InvalidArgumentError('--model', 'Expected a model file for --model but received nothing');
   const model = await loadModel(values.model);
   try {

@@ -10,6 +10,7 @@ import { thetaBaseline } from '../baselines/theta.js';
 import { InvalidArgumentError } from '../errors.js';
 import { backtest, lstmBacktest, type BacktestResult } from '../forecast/backtest.js';
 import { modelAndLevels, parseIntOption } from './args.js';
+import { DUPLICATES_MODEL_HELP, DUPLICATES_OPTION } from './duplicates-option.js';
 
 export const BACKTEST_HELP = `Usage: flowcast backtest --model MODEL --data FILE [--range START,END] [--horizon H] [--step S] [--initial N] [--json]
 
@@ -32,6 +33,7 @@ Options:
   --step S            values between origins (default H)
   --initial N         values before the first origin (default 1000, at most
                       half the range)
+${DUPLICATES_MODEL_HELP}
   --json              print the results as JSON`;
 
 export async function backtestCommand(argv: string[]): Promise<void> {
@@ -44,6 +46,7 @@ export async function backtestCommand(argv: string[]): Promise<void> {
       horizon: { type: 'string' },
       step: { type: 'string' },
       initial: { type: 'string' },
+      ...DUPLICATES_OPTION,
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },

@@ -8,16 +8,16 @@ import { fileURLToPath } from 'node:url';
 import { parseOptions } from './options.js';
 import { FlowcastError, InvalidArgumentError } from '../errors.js';
 import { evaluateForecast } from '../forecast/evaluate.js';
-import type { DenseActivation } from '../model/layers.js';
 import { datasets } from '../data/datasets.js';
-import { oneOf } from '../validate.js';
 import { VERSION } from '../version.js';
-import { modelAndLevels, parseIntOption, parseNumberOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
+import { modelAndLevels, parseIntOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
 import { DATASETS_HELP, datasetsCommand } from './datasets-command.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
+import { DUPLICATES_HELP, DUPLICATES_MODEL_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
 import { ADF_HELP, BASELINE_HELP, adfCommand, baselineCommand } from './stats-commands.js';
-import { formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
+import { TRAIN_HELP, trainCommand } from './train-command.js';
+import { formatReport, levelScores, runWorkflow, type WorkflowOptions } from './workflow.js';
 
 export const BOOK_DATA = datasets.path('btc-2017h1');
 
@@ -49,6 +49,7 @@ Options:
   --epochs N          training epochs (default 10)
   --data FILE         CSV/Arrow file with Timestamp (epoch s) and Close
                       (default: the shipped Bitfinex 2017H1 data)
+${DUPLICATES_HELP}
   --train START,END   training range (default 2017-01-01,2017-05-31)
   --test START,END    test range (default 2017-06-01,2017-06-30)
   --seed N            weight initialization seed (default 0)
@@ -56,27 +57,7 @@ Options:
   --plot FILE.svg     draw the first 300 test forecasts (LSTM, naive) and the price
   --json              print one JSON object on stdout instead of a table
   --quiet             no progress bar`,
-  train: `Usage: flowcast train --data FILE --out MODEL [options]
-
-Options:
-  --data FILE         CSV (optionally .gz) or Arrow IPC file
-  --out MODEL         where to save the model (.safetensors)
-  --time NAME         time column (default Timestamp)
-  --time-unit s|ms    unit of a numeric time column (default s)
-  --column NAME       value column to forecast (default Close)
-  --train START,END   training range (default: all rows)
-  --test START,END    also score on this range against the naive forecast
-  --bounds B          slice bounds: '[)' half-open (default) or '(]' (the book's start < t <= end)
-  --lags N            window length (default 10)
-  --units A,B,...     LSTM layer sizes (default 100,100)
-  --stateful          stateful LSTM layers (Keras semantics)
-  --activation A      Dense head activation: linear|tanh|sigmoid|relu (default tanh)
-  --epochs N          (default 10)   --batch-size N (default 100)
-  --learning-rate X   Adam learning rate (default 0.001)
-  --seed N            (default 0)
-  --plot FILE.svg     draw the first 300 test forecasts (needs --test)
-  --json              print the report as JSON
-  --quiet             no progress bar`,
+  train: TRAIN_HELP,
   predict: `Usage: flowcast predict (--model MODEL | --onnx FILE) --data FILE [--range START,END] [--out FILE]
 
 One-step-ahead forecasts in the data's own units (e.g. USD), made by the
@@ -88,11 +69,19 @@ Options:
   --onnx FILE         an ONNX model from 'flowcast export --pipeline'
   --data FILE         CSV or Arrow file with the model's time and value columns
   --range START,END   only this time range (bounds as saved with the model)
-  --out FILE          write time,actual,predicted,naive as CSV (default: stdout)`,
+  --out FILE          write time,actual,predicted,naive as CSV (default: stdout)
+${DUPLICATES_MODEL_HELP}`,
   evaluate: `Usage: flowcast evaluate --model MODEL --data FILE [--range START,END] [--json]
 
 RMSE and MAE of the model and of the naive and drift forecasts on the same
-targets, in scaled units and in the data's units.`,
+targets, in scaled units and in the data's units (rmse_level, mae_level).
+
+Options:
+  --model MODEL       a model saved by 'flowcast train --out' or model.save()
+  --data FILE         CSV or Arrow file with the model's time and value columns
+  --range START,END   only this time range (bounds as saved with the model)
+${DUPLICATES_MODEL_HELP}
+  --json              print the scores as JSON`,
   export: EXPORT_HELP,
   baseline: BASELINE_HELP,
   adf: ADF_HELP,
@@ -110,6 +99,7 @@ async function demo(argv: string[]): Promise<void> {
     options: {
       epochs: { type: 'string' },
       data: { type: 'string' },
+      ...DUPLICATES_OPTION,
       train: { type: 'string' },
       test: { type: 'string' },
       seed: { type: 'string' },
@@ -126,13 +116,18 @@ async function demo(argv: string[]): Promise<void> {
     time: 'Timestamp',
     timeUnit: 's',
     column: 'Close',
+    duplicates: parseDuplicates(values.duplicates),
     train: range(values.train, '--train', ['2017-01-01', '2017-05-31'])!,
     test: range(values.test, '--test', ['2017-06-01', '2017-06-30']),
     bounds: '(]',
     lags: 10,
+    cell: 'lstm',
     units: [100, 100],
     stateful: true,
+    dropout: 0,
     activation: 'tanh',
+    loss: 'mse',
+    optimizer: 'adam',
     epochs: parseIntOption('--epochs', values.epochs, 10),
     batchSize: 100,
     learningRate: 0.001,
@@ -141,60 +136,6 @@ async function demo(argv: string[]): Promise<void> {
     save: values.save,
     plot: values.plot,
   };
-  report(await runWorkflow(options), Boolean(values.json));
-}
-
-async function train(argv: string[]): Promise<void> {
-  const { values } = parseOptions({
-    args: argv,
-    options: {
-      data: { type: 'string' },
-      out: { type: 'string' },
-      time: { type: 'string' },
-      'time-unit': { type: 'string' },
-      column: { type: 'string' },
-      train: { type: 'string' },
-      test: { type: 'string' },
-      bounds: { type: 'string' },
-      lags: { type: 'string' },
-      units: { type: 'string' },
-      stateful: { type: 'boolean' },
-      activation: { type: 'string' },
-      epochs: { type: 'string' },
-      'batch-size': { type: 'string' },
-      'learning-rate': { type: 'string' },
-      seed: { type: 'string' },
-      plot: { type: 'string' },
-      json: { type: 'boolean' },
-      quiet: { type: 'boolean' },
-      help: { type: 'boolean' },
-    },
-  });
-  if (values.help) return void console.log(HELP.train);
-  if (!values.data) throw new InvalidArgumentError('--data', 'Expected a file for --data but received nothing');
-  if (!values.out) throw new InvalidArgumentError('--out', 'Expected a model path for --out but received nothing');
-  const units = (values.units ?? '100,100').split(',').map((u) => parseIntOption('--units', u, 0));
-  const options: WorkflowOptions = {
-    data: values.data,
-    time: values.time ?? 'Timestamp',
-    timeUnit: oneOf('--time-unit', values['time-unit'] ?? 's', ['s', 'ms'] as const),
-    column: values.column ?? 'Close',
-    train: range(values.train, '--train', ['0000-01-01', '9999-12-31'])!,
-    test: range(values.test, '--test'),
-    bounds: oneOf('--bounds', values.bounds ?? '[)', ['[)', '(]', '[]', '()'] as const),
-    lags: parseIntOption('--lags', values.lags, 10),
-    units,
-    stateful: Boolean(values.stateful),
-    activation: oneOf('--activation', values.activation ?? 'tanh', ['linear', 'tanh', 'sigmoid', 'relu'] as const) as DenseActivation,
-    epochs: parseIntOption('--epochs', values.epochs, 10),
-    batchSize: parseIntOption('--batch-size', values['batch-size'], 100),
-    learningRate: parseNumberOption('--learning-rate', values['learning-rate'], 0.001),
-    seed: parseSeedOption('--seed', values.seed),
-    progress: !values.quiet,
-    save: values.out,
-    plot: values.plot,
-  };
-  if (options.plot && !options.test) throw new InvalidArgumentError('--plot', 'Expected --test with --plot (the plot shows the test forecasts)');
   report(await runWorkflow(options), Boolean(values.json));
 }
 
@@ -207,6 +148,7 @@ async function predict(argv: string[]): Promise<void> {
       data: { type: 'string' },
       range: { type: 'string' },
       out: { type: 'string' },
+      ...DUPLICATES_OPTION,
       help: { type: 'boolean' },
     },
   });
@@ -228,7 +170,7 @@ async function predict(argv: string[]): Promise<void> {
 async function evaluate(argv: string[]): Promise<void> {
   const { values } = parseOptions({
     args: argv,
-    options: { model: { type: 'string' }, data: { type: 'string' }, range: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    options: { model: { type: 'string' }, data: { type: 'string' }, range: { type: 'string' }, ...DUPLICATES_OPTION, json: { type: 'boolean' }, help: { type: 'boolean' } },
   });
   if (values.help) return void console.log(HELP.evaluate);
   const { model, pipeline, levels } = await modelAndLevels(values);
@@ -237,17 +179,20 @@ async function evaluate(argv: string[]): Promise<void> {
     const out = {
       samples: ev.samples,
       level_samples: ev.levelSamples,
-      model: ev.model,
-      naive: ev.naive,
-      drift: ev.drift,
+      model: levelScores(ev.model),
+      naive: levelScores(ev.naive),
+      drift: levelScores(ev.drift),
       skill_vs_naive: ev.skillVsNaive,
       skill_vs_drift: ev.skillVsDrift,
     };
     if (values.json) return void console.log(JSON.stringify(out, null, 2));
-    console.log(`Samples ${ev.samples} (${ev.levelSamples} in data units)`);
-    console.log('              RMSE scaled   MAE scaled   RMSE units   MAE units');
+    // The data's unit is its column's name (Close, demand_MW, traffic_volume).
+    const unit = String(pipeline.source.column ?? 'Close');
+    const width = Math.max(13, unit.length + 7);
+    console.log(`Samples ${ev.samples} (${ev.levelSamples} in ${unit})`);
+    console.log(`              RMSE scaled   MAE scaled${`RMSE ${unit}`.padStart(width)}${`MAE ${unit}`.padStart(width - 1)}`);
     for (const [name, s] of [['model', ev.model], ['naive', ev.naive], ['drift', ev.drift]] as const) {
-      console.log(`  ${name.padEnd(10)}${s.rmse.toFixed(5).padStart(12)}${s.mae.toFixed(5).padStart(13)}${s.rmseLevel.toFixed(4).padStart(13)}${s.maeLevel.toFixed(4).padStart(12)}`);
+      console.log(`  ${name.padEnd(10)}${s.rmse.toFixed(5).padStart(12)}${s.mae.toFixed(5).padStart(13)}${s.rmseLevel.toFixed(4).padStart(width)}${s.maeLevel.toFixed(4).padStart(width - 1)}`);
     }
     console.log(`  skill vs naive: ${ev.skillVsNaive.toFixed(4)}, vs drift: ${ev.skillVsDrift.toFixed(4)}`);
   } finally {
@@ -262,7 +207,7 @@ function report(r: Awaited<ReturnType<typeof runWorkflow>>, json: boolean): void
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   demo,
-  train,
+  train: trainCommand,
   predict,
   evaluate,
   export: exportCommand,

@@ -55,7 +55,7 @@ export async function exportCommand(argv: string[]): Promise<void> {
  * and, for a stateful model exported with --state, the same state carried
  * across batches of 100: onnxruntime reproduces the native forecasts.
  */
-export async function predictOnnx(values: { onnx?: string; data?: string; range?: string; out?: string }): Promise<void> {
+export async function predictOnnx(values: { onnx?: string; data?: string; range?: string; out?: string; duplicates?: string }): Promise<void> {
   const forecaster = await OnnxForecaster.load(values.onnx!);
   try {
     if (!forecaster.pipeline) {

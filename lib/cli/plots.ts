@@ -15,7 +15,15 @@ const METHOD_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759'];
  * The first `points` one-step forecasts of the test range in price units:
  * actual, model and naive, against time.
  */
-export async function writeTestPlot(path: string, ev: ForecastEvaluation, levels: ArrayLike<number>, times: ArrayLike<number>, points: number, column: string): Promise<void> {
+export async function writeTestPlot(
+  path: string,
+  ev: ForecastEvaluation,
+  levels: ArrayLike<number>,
+  times: ArrayLike<number>,
+  points: number,
+  column: string,
+  modelName = 'LSTM',
+): Promise<void> {
   const { targetIndex, levels: predicted, naiveLevels } = ev.predictions;
   const n = Math.min(points, targetIndex.length);
   const x = Float64Array.from({ length: n }, (_, i) => times[targetIndex[i]!]!);
@@ -26,7 +34,7 @@ export async function writeTestPlot(path: string, ev: ForecastEvaluation, levels
     yLabel: column,
     lines: [
       { name: 'actual', y: Float64Array.from({ length: n }, (_, i) => levels[targetIndex[i]!]!), color: ACTUAL },
-      { name: 'LSTM', y: predicted.subarray(0, n), color: METHOD_COLORS[0]! },
+      { name: modelName, y: predicted.subarray(0, n), color: METHOD_COLORS[0]! },
       { name: 'naive', y: naiveLevels.subarray(0, n), color: METHOD_COLORS[3]!, dashed: true },
     ],
   });

@@ -13,11 +13,13 @@ import { mae, mape, mase, rmse } from '../forecast/metrics.js';
 import { adf, kpss } from '../stats/unit-root.js';
 import { oneOf } from '../validate.js';
 import { parseIntOption, readTable } from './args.js';
+import { DUPLICATES_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
 
 const SERIES_OPTIONS = `  --data FILE         CSV (optionally .gz) or Arrow IPC file
   --column NAME       value column (default Close)
   --time NAME         time column (default Timestamp; epoch numbers or ISO dates)
-  --time-unit s|ms    unit of a numeric time column (default s)`;
+  --time-unit s|ms    unit of a numeric time column (default s)
+${DUPLICATES_HELP}`;
 
 export const BASELINE_HELP = `Usage: flowcast baseline --data FILE [--column NAME] [--period M[,M2..]] [--holdout H] [--fit-last N]
                          [--origins K] [--step S] [--plot FILE.svg] [--json]
@@ -67,14 +69,16 @@ ${SERIES_OPTIONS}
   --difference        test the first differences instead of the levels
   --json              print the results as JSON`;
 
-async function readValues(values: { data?: string; column?: string; time?: string; 'time-unit'?: string }): Promise<Float64Array> {
+async function readValues(values: { data?: string; column?: string; time?: string; 'time-unit'?: string; duplicates?: string }): Promise<Float64Array> {
   if (!values.data) throw new InvalidArgumentError('--data', 'Expected a file for --data but received nothing');
+  const duplicates = parseDuplicates(values.duplicates);
   const table = await readTable(values.data);
   const column = values.column ?? 'Close';
   const series = Series.fromTable(table, {
     time: values.time ?? 'Timestamp',
     timeUnit: oneOf('--time-unit', values['time-unit'] ?? 's', ['s', 'ms'] as const),
     values: [column],
+    duplicates,
   });
   return Float64Array.from(series.values(column));
 }
@@ -84,6 +88,7 @@ const seriesArgs = {
   column: { type: 'string' },
   time: { type: 'string' },
   'time-unit': { type: 'string' },
+  ...DUPLICATES_OPTION,
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
