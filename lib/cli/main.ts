@@ -60,9 +60,10 @@ ${DUPLICATES_HELP}
   train: TRAIN_HELP,
   predict: `Usage: flowcast predict (--model MODEL | --onnx FILE) --data FILE [--range START,END] [--out FILE]
 
-One-step-ahead forecasts in the data's own units (e.g. USD), made by the
-saved model and its saved pipeline, or by an ONNX model exported with
---pipeline, run in onnxruntime-node (rows with a full window of past levels).
+One-step-ahead forecasts in the data's own units (the value column's: USD
+for prices, MW for load), made by the saved model and its saved pipeline, or
+by an ONNX model exported with --pipeline, run in onnxruntime-node (rows with
+a full window of past levels).
 
 Options:
   --model MODEL       a model saved by 'flowcast train --out' or model.save()

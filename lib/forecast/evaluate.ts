@@ -18,7 +18,7 @@ export interface ForecastScores {
   /** RMSE and MAE in the network's (scaled) units, over every sample. */
   rmse: number;
   mae: number;
-  /** RMSE and MAE in level units (e.g. USD), over samples with t >= 1. */
+  /** RMSE and MAE in level units (the data's own: USD for prices, MW for load), over samples with t >= 1. */
   rmseLevel: number;
   maeLevel: number;
 }
