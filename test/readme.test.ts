@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { install, pack, root, type Packed } from './helpers/packed.js';
+import { datasets } from '../lib/index.js';
 
 const exec = promisify(execFile);
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -57,9 +58,12 @@ function tsBlocks(markdown: string): { blocks: Block[]; fragments: number } {
 const { blocks, fragments } = tsBlocks(readme);
 const tmp = mkdtempSync(join(tmpdir(), 'flowcast-readme-'));
 t.teardown(() => rmSync(tmp, { recursive: true, force: true }));
+const app = join(tmp, 'app');
 let packed: Packed;
+let installed: string;
 t.before(async () => {
   packed = await pack(tmp);
+  installed = await install(packed, app, ['onnxruntime-node', '@types/node']);
 });
 
 t.test('the README has ts programs, and no fragments', async (t) => {
@@ -68,8 +72,6 @@ t.test('the README has ts programs, and no fragments', async (t) => {
 });
 
 t.test('every ts block type-checks (strict, NodeNext) and runs against the installed package', async (t) => {
-  const app = join(tmp, 'app');
-  await install(packed, app, ['onnxruntime-node', '@types/node']);
   const files = blocks.map((_, k) => `readme-${k + 1}.mts`);
   blocks.forEach((b, k) => writeFileSync(join(app, files[k]!), b.code));
   const compilerOptions = {
@@ -104,6 +106,24 @@ t.test('every ts block type-checks (strict, NodeNext) and runs against the insta
       t.fail(`README.md:${b.line}: the block ${e.killed ? 'timed out' : `exited with ${e.code}`}\n${e.stderr ?? err}`);
     }
   }
+});
+
+t.test("the installed CLI: --version, and datasets --path as --data (the README's baseline example)", async (t) => {
+  const bin = (JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { bin: Record<string, string>; version: string });
+  const main = join(installed, bin.bin.flowcast!);
+  t.match(readFileSync(main, 'utf8'), /^#!\/usr\/bin\/env node\n/, 'the bin starts with a node shebang');
+  const run = (args: string[]) => exec(process.execPath, [main, ...args], { cwd: app, timeout: 90_000, maxBuffer: 16 << 20 });
+  t.equal((await run(['--version'])).stdout, `${bin.version}\n`, 'flowcast --version');
+  const path = (await run(['datasets', '--path', 'taylor'])).stdout.trim();
+  t.equal(path, join(installed, 'data', 'taylor_electricity_halfhourly.csv.gz'), 'the path is inside the installed package');
+  const scored = JSON.parse((await run(['baseline', '--data', path, '--time', 'time', '--column', 'demand_MW', '--period', '48', '--holdout', '48', '--fit-last', '672', '--json'])).stdout);
+  // Oracle: the seasonal naive forecast of the last day is the day before it.
+  const y = (await datasets.load('taylor')).getChild('demand_MW')!.toArray() as Float64Array;
+  let se = 0;
+  for (let i = y.length - 48; i < y.length; i++) se += (y[i]! - y[i - 48]!) ** 2;
+  const snaive = (scored as { values: number; baselines: { method: string; rmse: number }[] }).baselines.find((b) => b.method === 'seasonal naive (m=48)');
+  t.equal((scored as { values: number }).values, 4032, 'flowcast baseline reads all 4,032 values');
+  t.ok(snaive && Math.abs(snaive.rmse - Math.sqrt(se / 48)) < 1e-9 * snaive.rmse, `seasonal naive RMSE ${snaive?.rmse} is the day-before error (1e-9 relative)`);
 });
 
 t.test("the README's list of typed errors names every code and error class", async (t) => {
