@@ -116,14 +116,13 @@ t.test('ISA tables train alike', { timeout: 600_000, skip: simd.length === 0 ? '
 });
 
 // .ci/run also runs this file under qemu-user (FLOWCAST_EMULATED=1) to check
-// which kernel table a CPU without AVX-512 or AVX gets. There the thread-count
-// test is skipped: qemu-user once left every thread of that run parked in a
-// futex while pools of 2 and 3 threads were created and joined (no thread
-// spinning, so no pool wait in flowcast's code was involved). Thread
-// determinism is checked by the native runs of this file.
-const emulated = process.env.FLOWCAST_EMULATED === '1';
-
-t.test('threads: any count gives bitwise-identical training', { timeout: 600_000, skip: emulated ? 'under qemu-user emulation (checked natively)' : false }, async (t) => {
+// which kernel table a CPU without AVX-512 or AVX gets, and this test with it:
+// a run there once left every thread parked in a futex while pools of 2 and 3
+// threads were created and joined. That was flowcast's own race, not qemu's
+// (a worker that first ran after its pool was destroyed slept through the
+// stop; see ThreadPool in native/core/thread_pool.cc), and it is fixed; the
+// wider thread grid is test/determinism.test.ts.
+t.test('threads: any count gives bitwise-identical training', { timeout: 600_000 }, async (t) => {
   const { setThreads, threads } = await import('../lib/runtime.js');
   const initial = threads();
   t.teardown(() => setThreads(initial));
@@ -150,7 +149,7 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
   t.same(two.pred, one.pred, 'predictions too (2 threads: each on its own replica and share of the batches)');
   t.same(three.pred, one.pred, 'predictions at 3 threads');
   t.same(two.whole, one.pred, 'a stateless model predicts the same at any batch size (rows are independent)');
-  t.throws(() => setThreads(0), { name: 'InvalidArgumentError', message: /Expected positive integer for n but received 0/ });
+  t.throws(() => setThreads(0), { name: 'InvalidArgumentError', message: /Expected integer from 1 to 1024 for n but received 0/ });
   const m = new b.NativeModel(spec(s), 3);
   m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
   const busy = m.fitEpoch(x, y, n, 50, false);

@@ -5,13 +5,18 @@
  * tarball); every source map in the tarball (each source it names, resolved
  * against the map's folder and sourceRoot, must be a file in the tarball, and
  * each compiled file's sourceMappingURL must name a map that is there); the
- * data files the datasets catalogue names.
+ * data files the datasets catalogue names; and a stack trace under
+ * --enable-source-maps from an installed copy (every frame in the package
+ * must name a shipped .ts file).
  */
 import t from 'tap';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import { pack, type Packed } from './helpers/packed.js';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { install, pack, type Packed } from './helpers/packed.js';
 import { datasets } from '../lib/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'flowcast-package-'));
@@ -61,6 +66,17 @@ t.test('source maps name sources that are in the package', async (t) => {
   }
   t.equal(unmapped, 0, "every compiled file's sourceMappingURL names a shipped map");
   t.ok(existsSync(join(packed.dir, 'lib', 'index.ts')), 'lib/index.ts is unpacked where dist/index.js.map points');
+});
+
+t.test('with --enable-source-maps, stack traces from the installed package name shipped lib/*.ts files', async (t) => {
+  const app = join(tmp, 'app');
+  const installed = await install(packed, app);
+  writeFileSync(join(app, 'throw.mjs'), "import { datasets } from 'flowcast';\ntry { datasets.path('nope'); } catch (err) { console.log(err.stack); }\n");
+  const { stdout } = await promisify(execFile)(process.execPath, ['--enable-source-maps', join(app, 'throw.mjs')], { cwd: app });
+  const frames = [...stdout.matchAll(/\(?((?:file:\/\/)?\/[^():\s]+):(\d+):\d+\)?$/gm)].map((m) => m[1]!.replace(/^file:\/\//, ''));
+  const ours = frames.filter((f) => f.startsWith(installed));
+  if (!t.ok(ours.some((f) => f === join(installed, 'lib', 'data', 'datasets.ts')), 'a frame in lib/data/datasets.ts')) t.comment(stdout);
+  for (const f of ours) t.ok(f.endsWith('.ts') && existsSync(f), `${f.slice(installed.length + 1)} is a shipped source`);
 });
 
 t.test('what the package needs at install and run time is there; the test suite is not', async (t) => {

@@ -54,8 +54,9 @@ Napi::Value Threads(const Napi::CallbackInfo& info) {
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsNumber() || info[0].As<Napi::Number>().Int32Value() < 1) {
-    TypeError(env, "threads must be a positive integer").ThrowAsJavaScriptException();
+  const double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
+  if (!(n >= 1 && n <= fc::kMaxThreads) || n != (double)(int)n) {
+    TypeError(env, "threads must be an integer from 1 to " + std::to_string(fc::kMaxThreads)).ThrowAsJavaScriptException();
     return env.Undefined();
   }
   if (ModelWrap::running() > 0) {
@@ -64,8 +65,24 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
     err.ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  fc::set_threads(info[0].As<Napi::Number>().Int32Value());
+  std::string detail;
+  const fc_status status = fc::set_threads((int)n, &detail);
+  if (status != FC_STATUS_OK) StatusError(env, status, detail).ThrowAsJavaScriptException();
   return env.Undefined();
+}
+
+// The stated size limits of native/core/spec.h and core/thread_pool.h, for
+// lib/model/limits.ts to check against.
+Napi::Value Limits(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("units", (double)fc::kMaxUnits);
+  o.Set("features", (double)fc::kMaxFeatures);
+  o.Set("steps", (double)fc::kMaxSteps);
+  o.Set("parameters", (double)fc::kMaxParams);
+  o.Set("rows", (double)fc::kMaxRows);
+  o.Set("threads", (double)fc::kMaxThreads);
+  return o;
 }
 
 Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
@@ -212,13 +229,14 @@ Napi::Value ReferenceLossAndGradients(const Napi::CallbackInfo& info) {
 static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
   using namespace fc_addon;
   exports.Set("NativeModel", ModelWrap::Init(env));
-  exports.Set("isa", Napi::Function::New(env, Isa));
-  exports.Set("availableIsas", Napi::Function::New(env, AvailableIsas));
-  exports.Set("threads", Napi::Function::New(env, Threads));
-  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
-  exports.Set("peakGflops", Napi::Function::New(env, PeakGflops));
-  exports.Set("kernelActivationError", Napi::Function::New(env, KernelActivationError));
-  exports.Set("referenceLossAndGradients", Napi::Function::New(env, ReferenceLossAndGradients));
+  exports.Set("limits", Napi::Function::New(env, Guarded<Limits>));
+  exports.Set("isa", Napi::Function::New(env, Guarded<Isa>));
+  exports.Set("availableIsas", Napi::Function::New(env, Guarded<AvailableIsas>));
+  exports.Set("threads", Napi::Function::New(env, Guarded<Threads>));
+  exports.Set("setThreads", Napi::Function::New(env, Guarded<SetThreads>));
+  exports.Set("peakGflops", Napi::Function::New(env, Guarded<PeakGflops>));
+  exports.Set("kernelActivationError", Napi::Function::New(env, Guarded<KernelActivationError>));
+  exports.Set("referenceLossAndGradients", Napi::Function::New(env, Guarded<ReferenceLossAndGradients>));
   return exports;
 }
 

@@ -1,5 +1,8 @@
 #include "addon/errors.h"
 
+#include <exception>
+#include <new>
+
 namespace fc_addon {
 
 Napi::Error StatusError(Napi::Env env, fc_status status, const std::string& detail) {
@@ -22,6 +25,18 @@ Napi::Error BusyError(Napi::Env env, const std::string& what) {
       env, "The model is busy with " + what + "; wait for it to finish before using the model again");
   err.Set("code", Napi::String::New(env, "ERR_FLOWCAST_BUSY"));
   return err;
+}
+
+void ThrowCurrentException(Napi::Env env) {
+  try {
+    throw;
+  } catch (const std::bad_alloc&) {
+    StatusError(env, FC_STATUS_OUT_OF_MEMORY, "").ThrowAsJavaScriptException();
+  } catch (const std::exception& e) {
+    StatusError(env, FC_STATUS_INTERNAL, e.what()).ThrowAsJavaScriptException();
+  } catch (...) {
+    StatusError(env, FC_STATUS_INTERNAL, "an unknown C++ exception").ThrowAsJavaScriptException();
+  }
 }
 
 }  // namespace fc_addon

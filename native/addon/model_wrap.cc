@@ -33,14 +33,21 @@ bool CheckF32(Napi::Env env, Napi::Value v, const char* name, size_t expected) {
   return true;
 }
 
-bool GetPositive(Napi::Env env, Napi::Value v, const char* name, int64_t* out) {
-  if (!v.IsNumber() || v.As<Napi::Number>().DoubleValue() < 1) {
-    TypeError(env, std::string(name) + " must be a positive integer").ThrowAsJavaScriptException();
+// An integer count in [1, max]; max keeps products such as batch * steps
+// (the rows of one GEMM, an int in the kernels) from overflowing.
+bool GetCount(Napi::Env env, Napi::Value v, const char* name, int64_t max, int64_t* out) {
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0;
+  if (!(d >= 1 && d <= (double)max) || d != (double)(int64_t)d) {
+    TypeError(env, std::string(name) + " must be an integer from 1 to " + std::to_string(max))
+        .ThrowAsJavaScriptException();
     return false;
   }
-  *out = v.As<Napi::Number>().Int64Value();
+  *out = (int64_t)d;
   return true;
 }
+
+// Samples per call: any count a typed array can index.
+constexpr int64_t kMaxSamples = int64_t(1) << 48;
 
 // Runs a core status through to the promise. Called on the main thread.
 void Settle(Napi::Promise::Deferred& deferred, Napi::Env env, fc_status status,
@@ -222,32 +229,40 @@ class GradientWorker : public ModelWorker<Napi::AsyncWorker> {
 Napi::Function ModelWrap::Init(Napi::Env env) {
   return DefineClass(env, "NativeModel",
                      {
-                         InstanceMethod<&ModelWrap::Isa>("isa"),
-                         InstanceMethod<&ModelWrap::ParamCount>("paramCount"),
-                         InstanceMethod<&ModelWrap::Layout>("layout"),
-                         InstanceMethod<&ModelWrap::GetParams>("getParams"),
-                         InstanceMethod<&ModelWrap::SetParams>("setParams"),
-                         InstanceMethod<&ModelWrap::CompileAdam>("compileAdam"),
-                         InstanceMethod<&ModelWrap::CompileOptimizer>("compileOptimizer"),
-                         InstanceMethod<&ModelWrap::SetLearningRate>("setLearningRate"),
-                         InstanceMethod<&ModelWrap::SetLoss>("setLoss"),
-                         InstanceMethod<&ModelWrap::GetTrainingState>("getTrainingState"),
-                         InstanceMethod<&ModelWrap::SetTrainingState>("setTrainingState"),
-                         InstanceMethod<&ModelWrap::FitEpoch>("fitEpoch"),
-                         InstanceMethod<&ModelWrap::Predict>("predict"),
-                         InstanceMethod<&ModelWrap::PredictSync>("predictSync"),
-                         InstanceMethod<&ModelWrap::LossAndGradients>("lossAndGradients"),
-                         InstanceMethod<&ModelWrap::ResetStates>("resetStates"),
-                         InstanceMethod<&ModelWrap::StateRows>("stateRows"),
-                         InstanceMethod<&ModelWrap::GetState>("getState"),
-                         InstanceMethod<&ModelWrap::SetState>("setState"),
-                         InstanceMethod<&ModelWrap::Cancel>("cancel"),
-                         InstanceMethod<&ModelWrap::Busy>("busy"),
-                         InstanceMethod<&ModelWrap::Dispose>("dispose"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Isa>>("isa"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::ParamCount>>("paramCount"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Layout>>("layout"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::GetParams>>("getParams"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::SetParams>>("setParams"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::CompileAdam>>("compileAdam"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::CompileOptimizer>>("compileOptimizer"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::SetLearningRate>>("setLearningRate"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::SetLoss>>("setLoss"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::GetTrainingState>>("getTrainingState"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::SetTrainingState>>("setTrainingState"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::FitEpoch>>("fitEpoch"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Predict>>("predict"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::PredictSync>>("predictSync"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::LossAndGradients>>("lossAndGradients"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::ResetStates>>("resetStates"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::StateRows>>("stateRows"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::GetState>>("getState"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::SetState>>("setState"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Cancel>>("cancel"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Busy>>("busy"),
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Dispose>>("dispose"),
                      });
 }
 
 ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWrap>(info) {
+  CatchAll(info.Env(), [&] {
+    Construct(info);
+    return info.Env().Undefined();
+  });
+  if (info.Env().IsExceptionPending()) net_.reset();
+}
+
+void ModelWrap::Construct(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   fc::NetworkSpec spec;
   if (!SpecFromJs(env, info[0], &spec)) return;
@@ -468,7 +483,8 @@ Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   int64_t n = 0, batch = 0;
-  if (!GetPositive(env, info[2], "n", &n) || !GetPositive(env, info[3], "batchSize", &batch)) return env.Undefined();
+  if (!GetCount(env, info[2], "n", kMaxSamples, &n) || !GetCount(env, info[3], "batchSize", MaxBatch(), &batch))
+    return env.Undefined();
   if (!CheckF32(env, info[0], "x", n * net_->in_per_sample()) ||
       !CheckF32(env, info[1], "y", n * net_->out_per_sample()))
     return env.Undefined();
@@ -486,7 +502,7 @@ Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
 
 bool ModelWrap::PredictArgs(const Napi::CallbackInfo& info, int64_t* n, int64_t* batch) {
   Napi::Env env = info.Env();
-  return Usable(env) && GetPositive(env, info[1], "n", n) && GetPositive(env, info[2], "batchSize", batch) &&
+  return Usable(env) && GetCount(env, info[1], "n", kMaxSamples, n) && GetCount(env, info[2], "batchSize", MaxBatch(), batch) &&
          CheckF32(env, info[0], "x", *n * net_->in_per_sample());
 }
 
@@ -528,7 +544,7 @@ Napi::Value ModelWrap::LossAndGradients(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
   int64_t n = 0;
-  if (!GetPositive(env, info[2], "n", &n)) return env.Undefined();
+  if (!GetCount(env, info[2], "n", MaxBatch(), &n)) return env.Undefined();
   if (!CheckF32(env, info[0], "x", n * net_->in_per_sample()) ||
       !CheckF32(env, info[1], "y", n * net_->out_per_sample()))
     return env.Undefined();
@@ -570,7 +586,7 @@ Napi::Value ModelWrap::GetState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int k = 0;
   int64_t rows = 0;
-  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetPositive(env, info[1], "rows", &rows))
+  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetCount(env, info[1], "rows", MaxBatch(), &rows))
     return env.Undefined();
   const long n = rows * net_->spec().layers[k].units;
   Napi::Float32Array h = Napi::Float32Array::New(env, n), c = Napi::Float32Array::New(env, n);
@@ -585,7 +601,7 @@ Napi::Value ModelWrap::SetState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int k = 0;
   int64_t rows = 0;
-  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetPositive(env, info[3], "rows", &rows))
+  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetCount(env, info[3], "rows", MaxBatch(), &rows))
     return env.Undefined();
   const size_t n = rows * net_->spec().layers[k].units;
   if (!CheckF32(env, info[1], "h", n) || !CheckF32(env, info[2], "c", n)) return env.Undefined();

@@ -36,6 +36,8 @@
 #include "core/network.h"
 #include "core/optimizer.h"
 #include "core/rng.h"
+#include "core/spec.h"
+#include "addon/errors.h"
 
 namespace fc_addon {
 
@@ -61,6 +63,14 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   static int running() { return running_; }
 
  private:
+  // An instance method wrapped in CatchAll (addon/errors.h), as registered.
+  template <Napi::Value (ModelWrap::*Method)(const Napi::CallbackInfo&)>
+  Napi::Value Guarded(const Napi::CallbackInfo& info) {
+    return CatchAll(info.Env(), [&] { return (this->*Method)(info); });
+  }
+  // The largest batch whose rows (batch * steps) one GEMM can take.
+  int64_t MaxBatch() const { return fc::kMaxRows / net_->spec().steps; }
+  void Construct(const Napi::CallbackInfo& info);
   // Throws and returns false if disposed or busy.
   bool Usable(Napi::Env env);
   // Reads (x, n, batchSize) of predict / predictSync; throws and returns false on bad input.

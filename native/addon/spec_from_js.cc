@@ -9,11 +9,13 @@ namespace {
 
 bool GetInt(Napi::Env env, Napi::Object o, const char* key, int* out) {
   Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) {
-    TypeError(env, std::string("spec.") + key + " must be a number").ThrowAsJavaScriptException();
+  // An integer that fits int; validate_spec then checks the stated limits.
+  const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0.5;
+  if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int)d) {
+    TypeError(env, std::string("spec.") + key + " must be an integer").ThrowAsJavaScriptException();
     return false;
   }
-  *out = v.As<Napi::Number>().Int32Value();
+  *out = (int)d;
   return true;
 }
 

@@ -9,8 +9,10 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
     if (why) *why = msg;
     return FC_STATUS_INVALID_ARGUMENT;
   };
-  if (spec.steps <= 0) return fail("steps must be positive");
-  if (spec.features <= 0) return fail("features must be positive");
+  if (spec.steps <= 0 || spec.steps > kMaxSteps)
+    return fail("steps must be from 1 to " + std::to_string(kMaxSteps) + ", got " + std::to_string(spec.steps));
+  if (spec.features <= 0 || spec.features > kMaxFeatures)
+    return fail("features must be from 1 to " + std::to_string(kMaxFeatures) + ", got " + std::to_string(spec.features));
   if (spec.layers.empty()) return fail("a network needs at least one layer");
   if (!is_recurrent(spec.layers[0].kind)) return fail("the first layer must be recurrent (LSTM, GRU or RNN)");
   bool seen_dense = false;
@@ -18,7 +20,9 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
   int width = spec.features;
   for (size_t k = 0; k < spec.layers.size(); k++) {
     const LayerSpec& l = spec.layers[k];
-    if (l.units <= 0) return fail("layer " + std::to_string(k) + " needs positive units");
+    if (l.units <= 0 || l.units > kMaxUnits)
+      return fail("layer " + std::to_string(k) + " needs units from 1 to " + std::to_string(kMaxUnits) + ", got " +
+                  std::to_string(l.units));
     if (is_recurrent(l.kind)) {
       if (seen_dense) return fail("a recurrent layer cannot follow a Dense layer");
       last_lstm = (int)k;
@@ -30,6 +34,18 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
       if (k + 1 == spec.layers.size()) return fail("a dropout layer cannot be the last layer");
     }
     width = l.units;
+  }
+  // Parameters in 64-bit arithmetic (each layer's count fits easily: units
+  // and widths are at most 2^16, gate blocks at most 4).
+  long params = 0;
+  width = spec.features;
+  for (const LayerSpec& l : spec.layers) {
+    const long G = (long)gate_blocks(l.kind) * l.units;
+    if (is_recurrent(l.kind)) params += G * width + G * l.units + 2 * G;
+    else if (l.kind == LayerKind::kDense) params += (long)l.units * width + l.units;
+    width = l.units;
+    if (params > kMaxParams)
+      return fail("the network has more than " + std::to_string(kMaxParams) + " parameters, the most flowcast allocates");
   }
   for (int k = 0; k < last_lstm; k++) {
     if (is_recurrent(spec.layers[k].kind) && !spec.layers[k].return_sequences)

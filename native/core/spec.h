@@ -35,10 +35,22 @@ struct NetworkSpec {
   std::vector<LayerSpec> layers;
 };
 
+// Stated size limits, checked in 64-bit arithmetic by validate_spec (and by
+// lib/model/limits.ts first). Every buffer index in the core is a long and
+// every kernel dimension an int: with these limits 4 * units, steps * batch
+// rows (the binding caps batch at kMaxRows / steps) and each weight matrix
+// stay far inside int, and the parameter count inside what a Float32Array
+// can hold.
+constexpr long kMaxUnits = 1L << 16;      // 65,536 units or outputs per layer
+constexpr long kMaxFeatures = 1L << 16;   // 65,536 inputs per time step
+constexpr long kMaxSteps = 1L << 20;      // 1,048,576 time steps per sample
+constexpr long kMaxParams = 1L << 31;     // 2,147,483,648 parameters (8 GiB of float32)
+constexpr long kMaxRows = (1L << 31) - 1; // batch * steps, the rows of one GEMM
+
 // Rules: at least one layer; LSTM layers first, then Dense layers, with
 // Dropout layers anywhere between two layers (units = the width it passes
 // on, rate in [0, 1)); every LSTM but the last returns sequences (the next
-// LSTM needs one); positive sizes. Writes a reason into *why on failure.
+// LSTM needs one); sizes within the limits above. Writes a reason into *why on failure.
 fc_status validate_spec(const NetworkSpec& spec, std::string* why);
 
 // One named parameter tensor inside the single parameter buffer.

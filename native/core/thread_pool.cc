@@ -2,14 +2,29 @@
 
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace fc {
 
+// Each worker starts from generation 0, the one the pool is born with, not
+// from whatever generation_ holds when the thread first runs: a pool that is
+// created and destroyed before a worker is scheduled (setThreads twice in a
+// row) would otherwise have that worker read the destructor's generation as
+// "already seen" and sleep through its stop, and the join would never return.
+// If the OS refuses a thread (std::system_error), the ones already started are
+// stopped and joined before the exception leaves, so nothing is left running.
 ThreadPool::ThreadPool(int threads) {
-  for (int i = 1; i < threads; i++) workers_.emplace_back([this] { worker_loop(); });
+  try {
+    for (int i = 1; i < threads; i++) workers_.emplace_back([this] { worker_loop(0); });
+  } catch (...) {
+    stop_workers();
+    throw;
+  }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { stop_workers(); }
+
+void ThreadPool::stop_workers() {
   {
     std::lock_guard<std::mutex> lock(m_);
     stop_.store(true);
@@ -17,6 +32,7 @@ ThreadPool::~ThreadPool() {
   }
   wake_.notify_all();
   for (std::thread& t : workers_) t.join();
+  workers_.clear();
 }
 
 static inline void cpu_relax() {
@@ -42,15 +58,14 @@ void ThreadPool::run_tasks(uint32_t generation) {
   }
 }
 
-void ThreadPool::worker_loop() {
-  uint32_t seen = generation_.load();
+void ThreadPool::worker_loop(uint32_t seen) {
   for (;;) {
     // Spin a little for the next region (they come every few microseconds
     // while training), then sleep on the condition variable.
     for (int spins = 0; generation_.load(std::memory_order_acquire) == seen && spins < 20000; spins++) cpu_relax();
     if (generation_.load(std::memory_order_acquire) == seen) {
       std::unique_lock<std::mutex> lock(m_);
-      wake_.wait(lock, [&] { return generation_.load() != seen; });
+      wake_.wait(lock, [&] { return generation_.load() != seen || stop_.load(); });
     }
     seen = generation_.load(std::memory_order_acquire);
     if (stop_.load()) return;
@@ -87,7 +102,7 @@ std::unique_ptr<ThreadPool> g_pool;
 int default_threads() {
   if (const char* env = std::getenv("FLOWCAST_THREADS")) {
     const int n = std::atoi(env);
-    if (n >= 1) return n;
+    if (n >= 1) return n < kMaxThreads ? n : kMaxThreads;
   }
   const unsigned hw = std::thread::hardware_concurrency();
   return hw >= 1 ? (int)hw : 1;
@@ -100,11 +115,22 @@ ThreadPool& global_pool() {
   return *g_pool;
 }
 
-void set_threads(int n) {
+fc_status set_threads(int n, std::string* detail) {
+  if (n < 1 || n > kMaxThreads) return FC_STATUS_INVALID_ARGUMENT;
   std::lock_guard<std::mutex> lock(g_pool_mutex);
-  if (n < 1) n = 1;
-  if (g_pool && g_pool->size() == n) return;
-  g_pool = std::make_unique<ThreadPool>(n);
+  if (g_pool && g_pool->size() == n) return FC_STATUS_OK;
+  // Build the new pool before dropping the old one, so a refusal leaves the
+  // old pool (and its size) in place.
+  try {
+    auto pool = std::make_unique<ThreadPool>(n);
+    g_pool = std::move(pool);
+  } catch (const std::bad_alloc&) {
+    return FC_STATUS_OUT_OF_MEMORY;
+  } catch (const std::exception& e) {
+    if (detail) *detail = "the operating system refused to start " + std::to_string(n - 1) + " worker threads (" + e.what() + ")";
+    return FC_STATUS_INTERNAL;
+  }
+  return FC_STATUS_OK;
 }
 
 int get_threads() { return global_pool().size(); }

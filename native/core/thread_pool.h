@@ -16,8 +16,11 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
+
+#include "flowcast/flowcast.h"
 
 namespace fc {
 
@@ -34,7 +37,8 @@ class ThreadPool {
   void parallel_for(int n, const std::function<void(int)>& fn);
 
  private:
-  void worker_loop();
+  void worker_loop(uint32_t seen);
+  void stop_workers();
   // Claims and runs tasks of region `generation` until none are left.
   void run_tasks(uint32_t generation);
 
@@ -57,8 +61,15 @@ class ThreadPool {
 // The process-wide pool. Its size comes from set_threads(), else the
 // FLOWCAST_THREADS environment variable, else std::thread::hardware_concurrency().
 ThreadPool& global_pool();
-// Resizes the global pool (n >= 1). Not while a model is training.
-void set_threads(int n);
+// The most threads a pool may have (a stated limit: far above any core count
+// flowcast is built for, low enough that a typo cannot exhaust the process).
+constexpr int kMaxThreads = 1024;
+
+// Resizes the global pool to n threads (1 <= n <= kMaxThreads), not while a
+// model is training. On failure the old pool stays: INVALID_ARGUMENT for n out
+// of range, OUT_OF_MEMORY, or INTERNAL with *detail set when the OS refuses a
+// thread. Never throws.
+fc_status set_threads(int n, std::string* detail);
 int get_threads();
 
 }  // namespace fc

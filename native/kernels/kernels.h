@@ -18,6 +18,15 @@ struct KernelTable {
   // C = beta*C + op(A)·op(B), op(X) = X or X^T (row-major, BLAS semantics).
   // op(A) is (M,K), op(B) is (K,N), C is (M,N) with row stride ldc.
   // beta is 0 or 1; with beta 0, C is not read (so garbage/NaN in C is fine).
+  // Summation order, the same for every path a table takes (row-major,
+  // cache-blocked, packed B, the out-of-memory fallback): each element is
+  //   C[m,n] = ((beta*C[m,n] + s_0) + s_1) + ...,
+  //   s_j = fused multiply-add chain from 0 over k in slice j, k increasing,
+  // with slices of 256 k (AVX2, AVX-512; NEON: one slice of all K; scalar: a
+  // plain sum in k order). So an element depends on K and its own row of
+  // op(A) and column of op(B) only, never on M, N or which block of C a call
+  // covers: Network::gemm splits C across threads and the result is the same
+  // at any thread count (test/determinism.test.ts, native/tests/kernel_check.cc).
   void (*gemm)(bool trans_a, bool trans_b, int M, int N, int K,
                const T* A, int lda, const T* B, int ldb, T beta, T* C, int ldc);
 
@@ -27,7 +36,8 @@ struct KernelTable {
   // pack_b: B row-major (K, N), row stride ldb -> the table's private layout.
   // gemm_packed_b: C[:, n_begin:n_end) = beta*C + A (M, K, row-major) · B for
   //   the packed B of pack_b(K, N); n_begin must be a multiple of 32 (so
-  //   callers can split columns across threads). beta is 0 or 1.
+  //   callers can split columns across threads). beta is 0 or 1. Sums in
+  //   gemm's order, so any row or column split gives the same elements.
   long (*packed_b_size)(int K, int N);
   void (*pack_b)(int K, int N, const T* B, int ldb, T* packed);
   void (*gemm_packed_b)(int M, int n_begin, int n_end, int N, int K, const T* A, int lda, const T* packed,

@@ -13,6 +13,8 @@ namespace {
 
 constexpr int kNR = 16;  // columns per micro-kernel block (2 ymm)
 constexpr int kMR = 4;
+// k is summed in slices of kKC (see gemm()); also the cache blocking depth.
+constexpr int kKC = 256;
 
 // Lanes [0, n) enabled (n clamped to [0, 8]).
 static inline __m256i tail_mask(int n) {
@@ -83,13 +85,37 @@ static void block1(int K, const float* A, long acs, const float* B, long ldb, fl
 
 static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
                             bool accumulate, float* C, long ldc) {
-  for (int n0 = 0; n0 < N; n0 += kNR) {
-    const int nr = N - n0 < kNR ? N - n0 : kNR;
-    int m0 = 0;
-    for (; m0 + kMR <= M; m0 += kMR)
-      block4(K, A + (long)m0 * ars, ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, accumulate);
-    for (; m0 < M; m0++) block1(K, A + (long)m0 * ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, nr, accumulate);
+  // k in slices of kKC, as gemm_blocked and gemm_packed_b sum: see gemm().
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    const bool acc = accumulate || k0 > 0;
+    const float* Ak = A + (long)k0 * acs;
+    const float* Bk = B + (long)k0 * ldb;
+    for (int n0 = 0; n0 < N; n0 += kNR) {
+      const int nr = N - n0 < kNR ? N - n0 : kNR;
+      int m0 = 0;
+      for (; m0 + kMR <= M; m0 += kMR)
+        block4(kc, Ak + (long)m0 * ars, ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, acc);
+      for (; m0 < M; m0++) block1(kc, Ak + (long)m0 * ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, nr, acc);
+    }
   }
+}
+
+// The same sums one element at a time, for when B^T cannot be packed (out of
+// memory): per kKC slice a fused multiply-add chain from zero, as each SIMD
+// lane computes it, so the result is bit for bit what gemm_rowmajor_b gives.
+static void gemm_elementwise(int M, int N, int K, const float* A, long ars, long acs, const float* B, long bks,
+                             long bns, bool accumulate, float* C, long ldc) {
+  for (int m = 0; m < M; m++)
+    for (int n = 0; n < N; n++) {
+      float* c = C + (long)m * ldc + n;
+      for (int k0 = 0; k0 < K; k0 += kKC) {
+        const int k1 = K - k0 < kKC ? K : k0 + kKC;
+        float s = 0.0f;
+        for (int k = k0; k < k1; k++) s = __builtin_fmaf(A[m * ars + k * acs], B[(long)k * bks + (long)n * bns], s);
+        *c = accumulate || k0 > 0 ? *c + s : s;
+      }
+    }
 }
 
 // ---- Cache-blocked GEMM for large M, and pre-packed B ----
@@ -99,7 +125,6 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
 // slices of kKC rows, slice s holding its panels back to back.
 constexpr int kBMR = 6;
 constexpr int kBNR = 16;
-constexpr int kKC = 256;
 constexpr int kMC = 96;
 
 struct Scratch {
@@ -290,29 +315,10 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
     return;
   }
-  if (N <= 4 && !trans_a) {
-    for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) {
-        const float* a = A + (long)m * lda;
-        const float* b = B + (long)n * ldb;
-        __m256 s = _mm256_setzero_ps();
-        int k = 0;
-        for (; k + 8 <= K; k += 8) s = _mm256_fmadd_ps(_mm256_loadu_ps(a + k), _mm256_loadu_ps(b + k), s);
-        const __m256i mk = tail_mask(K - k);
-        s = _mm256_fmadd_ps(load(mk, a + k), load(mk, b + k), s);
-        const float v = hsum(s);
-        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + v : v;
-      }
-    return;
-  }
+  // Pack B^T ([N,K] -> [K,N]) once, then the row-major micro-kernel.
   float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
   if (bt == nullptr) {
-    for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) {
-        float s = 0.0f;
-        for (int k = 0; k < K; k++) s += A[m * ars + k * acs] * B[(long)n * ldb + k];
-        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + s : s;
-      }
+    gemm_elementwise(M, N, K, A, ars, acs, B, 1, ldb, acc, C, ldc);
     return;
   }
   for (int n = 0; n < N; n++)

@@ -8,8 +8,8 @@
 // a COMDAT picked by the linker. The only external symbol is fc_kernels_avx512.
 //
 // GEMM: C = beta*C + op(A)·op(B). op(B) must be row-major [K, N] for the
-// micro-kernel (NN and TN); NT packs B^T first (or, for N <= 4, takes dot
-// products). The micro-kernel holds a 4 x 32 block of C in 8 zmm registers
+// micro-kernel (NN and TN); NT packs B^T first. k is summed in slices of
+// kKC = 256 on every path (the order kernels.h states). The micro-kernel holds a 4 x 32 block of C in 8 zmm registers
 // and streams k: broadcast one A element per row, load 32 floats of B row k,
 // 8 FMAs. Column tails use masked loads and stores.
 //
@@ -36,6 +36,8 @@ namespace {
 
 constexpr int kNR = 32;  // columns per micro-kernel block (2 zmm)
 constexpr int kMR = 4;   // rows per micro-kernel block
+// k is summed in slices of kKC (see gemm()); also the cache blocking depth.
+constexpr int kKC = 256;
 
 static inline __mmask16 tail_mask(int n) {
   return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u);
@@ -106,13 +108,37 @@ static void block1(int K, const float* A, long acs, const float* B, long ldb, fl
 // C[M,N] (=|+=) A'·B with A'(m,k) = A[m*ars + k*acs], B row-major [K,N].
 static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
                             bool accumulate, float* C, long ldc) {
-  for (int n0 = 0; n0 < N; n0 += kNR) {
-    const int nr = N - n0 < kNR ? N - n0 : kNR;
-    int m0 = 0;
-    for (; m0 + kMR <= M; m0 += kMR)
-      block4(K, A + (long)m0 * ars, ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, accumulate);
-    for (; m0 < M; m0++) block1(K, A + (long)m0 * ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, nr, accumulate);
+  // k in slices of kKC, as gemm_blocked and gemm_packed_b sum: see gemm().
+  for (int k0 = 0; k0 < K; k0 += kKC) {
+    const int kc = K - k0 < kKC ? K - k0 : kKC;
+    const bool acc = accumulate || k0 > 0;
+    const float* Ak = A + (long)k0 * acs;
+    const float* Bk = B + (long)k0 * ldb;
+    for (int n0 = 0; n0 < N; n0 += kNR) {
+      const int nr = N - n0 < kNR ? N - n0 : kNR;
+      int m0 = 0;
+      for (; m0 + kMR <= M; m0 += kMR)
+        block4(kc, Ak + (long)m0 * ars, ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, acc);
+      for (; m0 < M; m0++) block1(kc, Ak + (long)m0 * ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, nr, acc);
+    }
   }
+}
+
+// The same sums one element at a time, for when B^T cannot be packed (out of
+// memory): per kKC slice a fused multiply-add chain from zero, as each SIMD
+// lane computes it, so the result is bit for bit what gemm_rowmajor_b gives.
+static void gemm_elementwise(int M, int N, int K, const float* A, long ars, long acs, const float* B, long bks,
+                             long bns, bool accumulate, float* C, long ldc) {
+  for (int m = 0; m < M; m++)
+    for (int n = 0; n < N; n++) {
+      float* c = C + (long)m * ldc + n;
+      for (int k0 = 0; k0 < K; k0 += kKC) {
+        const int k1 = K - k0 < kKC ? K : k0 + kKC;
+        float s = 0.0f;
+        for (int k = k0; k < k1; k++) s = __builtin_fmaf(A[m * ars + k * acs], B[(long)k * bks + (long)n * bns], s);
+        *c = accumulate || k0 > 0 ? *c + s : s;
+      }
+    }
 }
 
 // ---- Cache-blocked GEMM for large M (the weight gradients dZ^T X and
@@ -125,7 +151,6 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
 // only when M is large; small-M calls take gemm_rowmajor_b.
 constexpr int kBMR = 12;
 constexpr int kBNR = 32;
-constexpr int kKC = 256;
 constexpr int kMC = 96;
 
 // Per-thread packing buffers, kept between calls (allocating 1 MB per call
@@ -337,32 +362,10 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
     return;
   }
-  if (N <= 4 && !trans_a) {
-    // Few output columns: C[m,n] = dot(A[m,:], B[n,:]), both contiguous.
-    for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) {
-        const float* a = A + (long)m * lda;
-        const float* b = B + (long)n * ldb;
-        __m512 s = _mm512_setzero_ps();
-        int k = 0;
-        for (; k + 16 <= K; k += 16) s = _mm512_fmadd_ps(_mm512_loadu_ps(a + k), _mm512_loadu_ps(b + k), s);
-        const __mmask16 mk = tail_mask(K - k);
-        s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mk, a + k), _mm512_maskz_loadu_ps(mk, b + k), s);
-        const float v = hsum(s);
-        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + v : v;
-      }
-    return;
-  }
   // Pack B^T ([N,K] -> [K,N]) once, then the row-major micro-kernel.
   float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
   if (bt == nullptr) {
-    // Out of memory for the pack: fall back to plain dot products (slow, correct).
-    for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) {
-        float s = 0.0f;
-        for (int k = 0; k < K; k++) s += A[m * ars + k * acs] * B[(long)n * ldb + k];
-        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + s : s;
-      }
+    gemm_elementwise(M, N, K, A, ars, acs, B, 1, ldb, acc, C, ldc);
     return;
   }
   for (int n = 0; n < N; n++)

@@ -4,7 +4,7 @@
 // qemu-aarch64 by scripts/check-kernels.sh).
 //
 // GEMM: a 4 x 8 micro-kernel (8 q-register accumulators) streaming k with
-// op(B) row-major; NT packs B^T first (or takes dot products for N <= 4).
+// op(B) row-major; NT packs B^T first.
 // Pre-packed B is B itself, row-major. Tails go through small zero-padded
 // buffers (NEON has no masked loads).
 // Activations: the same exp (Cody-Waite reduction, degree-6 polynomial) and
@@ -106,26 +106,14 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
     return;
   }
-  if (N <= 4 && !trans_a) {
-    for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) {
-        const float* a = A + (long)m * lda;
-        const float* b = B + (long)n * ldb;
-        float32x4_t s = vdupq_n_f32(0.0f);
-        int k = 0;
-        for (; k + 4 <= K; k += 4) s = vfmaq_f32(s, vld1q_f32(a + k), vld1q_f32(b + k));
-        s = vfmaq_f32(s, load_n(a + k, K - k), load_n(b + k, K - k));
-        const float v = vaddvq_f32(s);
-        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + v : v;
-      }
-    return;
-  }
   float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
   if (bt == nullptr) {
+    // Out of memory for the pack: one fused multiply-add chain per element,
+    // as each NEON lane computes it (bit for bit the packed path's result).
     for (int m = 0; m < M; m++)
       for (int n = 0; n < N; n++) {
         float s = 0.0f;
-        for (int k = 0; k < K; k++) s += A[m * ars + k * acs] * B[(long)n * ldb + k];
+        for (int k = 0; k < K; k++) s = __builtin_fmaf(A[m * ars + k * acs], B[(long)n * ldb + k], s);
         C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + s : s;
       }
     return;

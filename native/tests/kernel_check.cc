@@ -7,6 +7,8 @@
 // |d| <= 2e-6 + 1e-5 |ref| (sigmoid/tanh approximations within 1e-7);
 // activations over [-20, 20] within 2e-7 of double precision; Adam within
 // float rounding of the reference, and non-finite updates always flagged.
+// Each table against itself: a GEMM split into row or column blocks equals the
+// whole product bit for bit (the summation order of kernels.h).
 // Prints one line per failure and a closing "N passed, M failed".
 #include <cmath>
 #include <cstdio>
@@ -93,6 +95,63 @@ void check_gemm(const fc::KernelTable<float>& k, const fc::KernelTable<float>& r
     std::snprintf(what, sizeof what, "gemm_packed_b M=%d N=%d K=%d (column ranges of 32): max |d| %.3g", M, N, K,
                   worst);
     check(ok, k.isa, what);
+  }
+}
+
+// The summation-order contract of kernels.h: a GEMM computed in row blocks
+// or column blocks (as Network::gemm splits it across threads) equals the
+// whole product bit for bit, on every path (M across the blocked-path
+// threshold, NT with narrow N, K across a 256 slice), and gemm_packed_b
+// equals gemm. Oracle: the same table's whole-C call. Tolerance: none.
+void check_gemm_splits(const fc::KernelTable<float>& k) {
+  const int shapes[][3] = {{128, 32, 300}, {400, 16, 700}, {256, 100, 513}, {130, 5, 40}, {64, 100, 257}, {7, 4, 1000}};
+  Lcg rng(17);
+  for (const auto& sh : shapes) {
+    const int M = sh[0], N = sh[1], K = sh[2];
+    for (int ta = 0; ta < 2; ta++)
+      for (int tb = 0; tb < 2; tb++) {
+        const int lda = ta ? M : K, ldb = tb ? K : N;
+        std::vector<float> A((size_t)(ta ? K : M) * lda), B((size_t)(tb ? N : K) * ldb), C0((size_t)M * N);
+        for (float& v : A) v = rng.next(-1, 1);
+        for (float& v : B) v = rng.next(-1, 1);
+        for (float& v : C0) v = rng.next(-1, 1);
+        for (int beta = 0; beta < 2; beta++) {
+          std::vector<float> whole = C0;
+          k.gemm(ta, tb, M, N, K, A.data(), lda, B.data(), ldb, (float)beta, whole.data(), N);
+          for (int rows : {1, 7, 64, 96}) {
+            std::vector<float> C = C0;
+            for (int m0 = 0; m0 < M; m0 += rows) {
+              const int m = M - m0 < rows ? M - m0 : rows;
+              k.gemm(ta, tb, m, N, K, ta ? A.data() + m0 : A.data() + (long)m0 * lda, lda, B.data(), ldb, (float)beta,
+                     C.data() + (long)m0 * N, N);
+            }
+            char what[160];
+            std::snprintf(what, sizeof what, "gemm M=%d N=%d K=%d ta=%d tb=%d beta=%d in blocks of %d rows == whole, bitwise",
+                          M, N, K, ta, tb, beta, rows);
+            check(std::memcmp(C.data(), whole.data(), sizeof(float) * C.size()) == 0, k.isa, what);
+          }
+          for (int cols : {4, 32}) {
+            std::vector<float> C = C0;
+            for (int n0 = 0; n0 < N; n0 += cols) {
+              const int n = N - n0 < cols ? N - n0 : cols;
+              k.gemm(ta, tb, M, n, K, A.data(), lda, tb ? B.data() + (long)n0 * ldb : B.data() + n0, ldb, (float)beta,
+                     C.data() + n0, N);
+            }
+            char what[160];
+            std::snprintf(what, sizeof what, "gemm M=%d N=%d K=%d ta=%d tb=%d beta=%d in blocks of %d columns == whole, bitwise",
+                          M, N, K, ta, tb, beta, cols);
+            check(std::memcmp(C.data(), whole.data(), sizeof(float) * C.size()) == 0, k.isa, what);
+          }
+          if (!ta && !tb) {
+            std::vector<float> packed(k.packed_b_size(K, N)), C = C0;
+            k.pack_b(K, N, B.data(), N, packed.data());
+            k.gemm_packed_b(M, 0, N, N, K, A.data(), K, packed.data(), (float)beta, C.data(), N);
+            char what[160];
+            std::snprintf(what, sizeof what, "gemm_packed_b M=%d N=%d K=%d beta=%d == gemm, bitwise", M, N, K, beta);
+            check(std::memcmp(C.data(), whole.data(), sizeof(float) * C.size()) == 0, k.isa, what);
+          }
+        }
+      }
   }
 }
 
@@ -193,6 +252,7 @@ int main() {
     tables++;
     check_activations(*k);
     check_adam(*k, ref);  // for the scalar table itself: the non-finite flags
+    check_gemm_splits(*k);
     if (k == &ref) continue;
     check_gemm(*k, ref);
     check_lstm(*k, ref);
