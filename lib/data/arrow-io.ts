@@ -31,6 +31,29 @@ function looksLikeArrow(buf: Buffer): boolean {
 }
 
 /**
+ * The table of IPC bytes. The file format is read block by block from its
+ * footer: apache-arrow's own loop (tableFromIPC) re-reads a footer block that
+ * does not hold a record batch forever, so a corrupt footer would hang the
+ * process; here such a block, or more blocks than the bytes can hold, is a
+ * FormatError.
+ */
+function tableFromBytes(buf: Buffer): arrow.Table {
+  const reader = arrow.RecordBatchReader.from(buf);
+  if (!reader.isFile()) return new arrow.Table(reader.readAll());
+  reader.open();
+  const count = reader.numRecordBatches;
+  // Every block is at least a message length and an 8-byte-aligned metadata record.
+  if (count > buf.length / 16) throw new FormatError(`its footer lists ${count} record batches, more than its ${buf.length} bytes can hold`);
+  const batches: arrow.RecordBatch[] = [];
+  for (let i = 0; i < count; i++) {
+    const batch = reader.readRecordBatch(i);
+    if (batch === null) throw new FormatError(`block ${i} of its footer does not hold a record batch`);
+    batches.push(batch);
+  }
+  return new arrow.Table(reader.schema, batches);
+}
+
+/**
  * Read an Arrow IPC file (`.arrow` / Feather v2) or stream (`.arrows`) into a
  * table. The format is detected from the bytes, not from the file name.
  *
@@ -59,8 +82,9 @@ export async function readArrow(path: string): Promise<arrow.Table> {
   }
   let table: arrow.Table;
   try {
-    table = arrow.tableFromIPC(buf);
+    table = tableFromBytes(buf);
   } catch (err) {
+    if (err instanceof FormatError) throw new FormatError(`Arrow file ${JSON.stringify(path)} is corrupt or truncated: ${err.message}`);
     throw new FormatError(`Arrow file ${JSON.stringify(path)} is corrupt or truncated: ${(err as Error).message}`, {
       cause: err,
     });

@@ -32,7 +32,9 @@ export function joinModelFile(header: Record<string, unknown> | string, data: Ui
     json = header;
   } else {
     const h = structuredClone(header) as Record<string, Record<string, string>>;
-    if (seal) h.__metadata__!.checksum = sealChecksum(h, data);
+    const meta = h.__metadata__;
+    // A header edited into one without a metadata object has no checksum to seal.
+    if (seal && typeof meta === 'object' && meta !== null && !Array.isArray(meta)) meta.checksum = sealChecksum(h, data);
     json = JSON.stringify(h);
   }
   const head = Buffer.from(json, 'utf8');
