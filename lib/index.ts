@@ -104,6 +104,7 @@ export {
 } from './errors.js';
 
 export { kernelIsa, threads, setThreads } from './runtime.js';
+export { LIMITS } from './limits.js';
 export { adf, kpss, ndiffs, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
 export { acf, pacf } from './stats/correlogram.js';
 export { backtest, lstmBacktest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';

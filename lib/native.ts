@@ -91,6 +91,8 @@ export interface NativeBinding {
   availableIsas(): string[];
   /** Threads the kernels use (the caller included). */
   threads(): number;
+  /** The core's stated size limits (lib/limits.ts mirrors them). */
+  limits(): { units: number; features: number; steps: number; parameters: number; rows: number; threads: number };
   /** Resize the kernels' thread pool; throws ERR_FLOWCAST_BUSY while any model is busy. */
   setThreads(n: number): void;
   /** GFLOP/s of a table's register-only multiply-add loop on `threads` threads (benchmarks). */

@@ -1,7 +1,8 @@
 /** Process-wide settings of the native core: kernel table and threads. */
 import { BusyError } from './errors.js';
 import { binding, nativeError } from './native.js';
-import { positiveInteger } from './validate.js';
+import { integerInRange } from './validate.js';
+import { LIMITS } from './limits.js';
 
 /** The CPU kernel table in use ('scalar', 'avx2', 'avx512' or 'neon'); FLOWCAST_ISA forces one at load. */
 export function kernelIsa(): string {
@@ -17,11 +18,11 @@ export function threads(): number {
  * Sets how many threads the native kernels use (1 = the calling worker only).
  * Results do not depend on it: every output is computed by one thread with
  * the same arithmetic, so a seed gives identical weights at any count.
- * @throws InvalidArgumentError for a non-positive count; BusyError while any model trains or predicts
+ * @throws InvalidArgumentError for a count outside 1..1024 (LIMITS.threads); BusyError while any model trains or predicts
  * @example setThreads(1)
  */
 export function setThreads(n: number): void {
-  positiveInteger('n', n);
+  integerInRange('n', n, 1, LIMITS.threads);
   // The addon refuses only while a native call runs; a fit() is also busy between its batches' native calls.
   if (fitsRunning > 0) {
     throw new BusyError(`The thread count can change only while no model is training: ${fitsRunning === 1 ? 'a fit() is' : `${fitsRunning} fit() calls are`} running (callbacks included)`);

@@ -41,6 +41,14 @@ export function positiveInteger(name: string, value: unknown): number {
   return value;
 }
 
+/** An integer in [min, max], e.g. a size with a stated limit. */
+export function integerInRange(name: string, value: unknown, min: number, max: number): number {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max)) {
+    throw invalid(name, `integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
 export function nonNegativeInteger(name: string, value: unknown): number {
   if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
     throw invalid(name, 'non-negative integer', value);

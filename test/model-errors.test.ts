@@ -13,15 +13,15 @@ import type { Tensor } from '../lib/tensor.js';
 const tensor = (shape: number[], fill = 0.1): Tensor => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(fill), shape });
 
 t.test('layer and model construction', async (t) => {
-  t.throws(() => lstm(0), { name: 'InvalidArgumentError', message: 'Expected positive integer for units but received 0 of type number' });
-  t.throws(() => lstm(2.5), { message: 'Expected positive integer for units but received 2.5 of type number' });
-  t.throws(() => dense(-1), { message: /Expected positive integer for units but received -1/ });
+  t.throws(() => lstm(0), { name: 'InvalidArgumentError', message: 'Expected integer from 1 to 65536 for units but received 0 of type number' });
+  t.throws(() => lstm(2.5), { message: 'Expected integer from 1 to 65536 for units but received 2.5 of type number' });
+  t.throws(() => dense(-1), { message: /Expected integer from 1 to 65536 for units but received -1/ });
   t.throws(() => dense(1, { activation: 'softmax' as never }), {
     message: "Expected one of 'linear', 'tanh', 'sigmoid', 'relu' for options.activation but received \"softmax\" of type string",
   });
   t.throws(() => lstm(4, { stateful: 'yes' as never }), { message: /Expected boolean for options.stateful but received "yes"/ });
   t.throws(() => sequential({ inputShape: [0, 1], layers: [lstm(2)] }), {
-    message: 'Expected positive integer for config.inputShape[0] (steps) but received 0 of type number',
+    message: 'Expected integer from 1 to 1048576 for config.inputShape[0] (steps) but received 0 of type number',
   });
   t.throws(() => sequential({ inputShape: [3, 1.5], layers: [lstm(2)] }), { message: /config.inputShape\[1\] \(features\) but received 1.5/ });
   t.throws(() => sequential({ inputShape: [3, 1], layers: [] }), { message: /Expected non-empty array of layers for config.layers/ });
@@ -61,7 +61,7 @@ t.test('fit, predict, evaluate inputs', async (t) => {
     message: 'Expected x.data.length to equal the product of shape [2, 4, 1] = 8 but received 7',
   });
   await t.rejects(model.fit({ data: [1, 2] as never, shape: [2, 1, 1] }, y), { message: /Expected Float32Array for x.data but received Array\(2\) of type array/ });
-  await t.rejects(model.fit(x, y, { batchSize: 0 }), { message: 'Expected positive integer for options.batchSize but received 0 of type number' });
+  await t.rejects(model.fit(x, y, { batchSize: 0 }), { message: 'Expected integer from 1 to 536870911 for options.batchSize but received 0 of type number' });
   await t.rejects(model.fit(x, y, { batchSize: 1.5 }), { message: /options.batchSize but received 1.5/ });
   await t.rejects(model.fit(x, y, { epochs: -2 }), { message: 'Expected positive integer for options.epochs but received -2 of type number' });
   await t.rejects(model.fit(x, y, { epochs: 0 }), { message: /options.epochs but received 0/ });

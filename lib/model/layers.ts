@@ -2,7 +2,8 @@
  * Layer constructors, Keras-style. A layer is plain, JSON-serializable config;
  * the network itself lives in native memory once `sequential()` builds it.
  */
-import { invalid, oneOf, optional, plainObject, positiveInteger, boolean } from '../validate.js';
+import { integerInRange, invalid, oneOf, optional, plainObject, boolean } from '../validate.js';
+import { LIMITS } from '../limits.js';
 
 export type DenseActivation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'tanh', 'sigmoid', 'relu'];
@@ -72,7 +73,7 @@ export interface RecurrentOptions {
 
 /** units and the options every recurrent layer shares, validated. */
 function recurrentBase(units: number, options: RecurrentOptions): { units: number; returnSequences: boolean; stateful: boolean } {
-  positiveInteger('units', units);
+  integerInRange('units', units, 1, LIMITS.units);
   plainObject('options', options);
   return {
     units,
@@ -124,7 +125,7 @@ export interface DenseOptions {
  * An LSTM layer: gates i, f, g, o (torch.nn.LSTM order), sigmoid gates, tanh
  * cell and output. Weights start as Keras does: glorot-uniform input
  * weights, orthogonal recurrent weights, zero biases with forget bias 1.
- * @param units hidden units H, a positive integer
+ * @param units hidden units H, an integer from 1 to 65,536 (LIMITS.units)
  * @param options returnSequences, stateful
  * @throws InvalidArgumentError on a bad unit count or option
  * @example lstm(100, { returnSequences: true, stateful: true })
@@ -144,13 +145,13 @@ export function lstm(units: number, options: LstmOptions = {}): LstmLayerConfig 
  * A fully connected layer y = act(x W^T + b), W of shape [units, inputs]
  * (nn.Linear layout), glorot-uniform initialized, zero bias. After an LSTM
  * that returns sequences it applies to every time step.
- * @param units outputs, a positive integer
+ * @param units outputs, an integer from 1 to 65,536 (LIMITS.units)
  * @param options activation: 'linear' (default), 'tanh', 'sigmoid' or 'relu'
  * @throws InvalidArgumentError on a bad unit count or activation
  * @example dense(1, { activation: 'tanh' })
  */
 export function dense(units: number, options: DenseOptions = {}): DenseLayerConfig {
-  positiveInteger('units', units);
+  integerInRange('units', units, 1, LIMITS.units);
   plainObject('options', options);
   return {
     type: 'dense',

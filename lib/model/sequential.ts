@@ -8,6 +8,7 @@ import { checkTensor, sizeOf, type Tensor } from '../tensor.js';
 import {
   allFinite,
   boolean,
+  integerInRange,
   invalid,
   nonNegativeInteger,
   optional,
@@ -19,6 +20,7 @@ import {
 import type { BatchLogs, Callback, EpochLogs } from './callbacks/types.js';
 import { checkLayerConfig, isRecurrent, type DenseLayerConfig, type LayerConfig, type RecurrentLayerConfig } from './layers.js';
 import { adam, checkOptimizerConfig, type OptimizerConfig } from './optimizers.js';
+import { LIMITS } from '../limits.js';
 import { NativeStream } from './stream.js';
 import { LevelStream } from '../forecast/level-stream.js';
 import type { ForecastPipeline, ForecastPipelineJSON } from '../forecast/pipeline.js';
@@ -181,8 +183,8 @@ export function checkConfig(value: unknown): Required<SequentialConfig> {
   const o = plainObject('config', value);
   const shape = o.inputShape;
   if (!Array.isArray(shape) || shape.length !== 2) throw invalid('config.inputShape', '[steps, features]', shape);
-  positiveInteger('config.inputShape[0] (steps)', shape[0]);
-  positiveInteger('config.inputShape[1] (features)', shape[1]);
+  integerInRange('config.inputShape[0] (steps)', shape[0], 1, LIMITS.steps);
+  integerInRange('config.inputShape[1] (features)', shape[1], 1, LIMITS.features);
   if (!Array.isArray(o.layers) || o.layers.length === 0) throw invalid('config.layers', 'non-empty array of layers', o.layers);
   const layers = o.layers.map((l, i) => checkLayerConfig(`config.layers[${i}]`, l));
   if (!isRecurrent(layers[0]!)) {
@@ -401,7 +403,7 @@ export class Sequential {
     plainObject('options', options);
     const all = this.#checkX('x', x);
     this.#checkY('y', y, all);
-    const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    const batchSize = this.#batchSize(options.batchSize);
     const epochs = optional(options.epochs, 1, (v) => positiveInteger('options.epochs', v));
     const initialEpoch = optional(options.initialEpoch, 0, (v) => nonNegativeInteger('options.initialEpoch', v));
     if (initialEpoch >= epochs) {
@@ -561,7 +563,7 @@ export class Sequential {
     this.#usable();
     plainObject('options', options);
     const n = this.#checkX('x', x);
-    const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    const batchSize = this.#batchSize(options.batchSize);
     return this.#predictChecked(x, n, batchSize);
   }
 
@@ -602,7 +604,7 @@ export class Sequential {
     plainObject('options', options);
     const n = this.#checkX('x', x);
     this.#checkY('y', y, n);
-    const batchSize = optional(options.batchSize, 32, (v) => positiveInteger('options.batchSize', v));
+    const batchSize = this.#batchSize(options.batchSize);
     const pred = await this.#predictChecked(x, n, batchSize);
     const { loss, huberDelta } = this.#compile ?? { loss: 'mse' as const, huberDelta: 1 };
     return { ...scores(pred.data, y.data, loss, huberDelta), samples: n };
@@ -742,6 +744,11 @@ export class Sequential {
   }
 
   /** Frees the native memory. Any later use throws DisposedError. */
+  /** options.batchSize (default 32): at most LIMITS.rows / steps, so a batch's rows fit one native GEMM. */
+  #batchSize(value: unknown): number {
+    return optional(value, 32, (v) => integerInRange('options.batchSize', v, 1, Math.floor(LIMITS.rows / this.config.inputShape[0])));
+  }
+
   dispose(): void {
     if (this.#native === null) return;
     if (this.#busy || this.#fitting) throw new BusyError(`The model is busy with ${this.#busy ?? 'fit()'}; it cannot be disposed now`);
