@@ -173,7 +173,7 @@ t.test('--help lists each option with its default', async (t) => {
     /--dropout RATE {6}dropout after each recurrent layer, in \[0, 1\) \(default 0: none\)/,
     /--loss L {12}mse\|mae\|huber \(default mse\)/,
     /--optimizer O {7}adam\|adamw\|sgd\|rmsprop \(default adam\)/,
-    /--learning-rate X {3}\(default: the optimizer's, 0.001 for adam and adamw,\s+0.01 for sgd and rmsprop\)/,
+    /--learning-rate X {3}the optimizer's learning rate \(default 0.001 for adam\s+and adamw, 0.01 for sgd and rmsprop\)/,
     /--validation-split F {2}hold out the last fraction F[\s\S]*\(default: none\)/,
     /--early-stopping PATIENCE {2}stop after PATIENCE epochs[\s\S]*\(default: off; run every epoch\)/,
     /--threads N {9}native threads \(default: FLOWCAST_THREADS, else every\s+core/,

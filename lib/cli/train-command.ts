@@ -32,8 +32,8 @@ ${DUPLICATES_HELP}
   --activation A      Dense head activation: linear|tanh|sigmoid|relu (default tanh)
   --loss L            mse|mae|huber (default mse)
   --optimizer O       adam|adamw|sgd|rmsprop (default adam)
-  --learning-rate X   (default: the optimizer's, 0.001 for adam and adamw,
-                      0.01 for sgd and rmsprop)
+  --learning-rate X   the optimizer's learning rate (default 0.001 for adam
+                      and adamw, 0.01 for sgd and rmsprop)
   --epochs N          (default 10)   --batch-size N (default 100)
   --validation-split F  hold out the last fraction F of the training samples,
                       in (0, 1), and report their loss per epoch (default: none)
