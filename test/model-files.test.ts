@@ -314,3 +314,21 @@ t.test('writeFileAtomic: write, fsync, close, rename, then fsync the directory; 
   await t.rejects(writeFileAtomic(join(sub, 'a-directory'), Buffer.from('x')), { code: /EISDIR|EEXIST|ENOTEMPTY|EPERM/ }, 'rename onto a directory fails');
   t.same(readdirSync(sub).sort(), ['a-directory', 'm.safetensors'], 'and its temporary file is gone');
 });
+
+t.test('writeFileAtomic: a file system that cannot fsync a directory (EINVAL) still saves', async (t) => {
+  const real = await import('node:fs/promises');
+  const sub = mkdtempSync(join(dir, 'nodirsync-'));
+  const { writeFileAtomic } = await t.mockImport<typeof import('../lib/model/atomic-write.js')>('../lib/model/atomic-write.js', {
+    'node:fs/promises': {
+      ...real,
+      open: async (p: string, flags: string) => {
+        const handle = await real.open(p, flags);
+        if (p !== sub) return handle;
+        return { sync: async () => Promise.reject(Object.assign(new Error('EINVAL: invalid argument, fsync'), { code: 'EINVAL' })), close: () => handle.close() };
+      },
+    },
+  });
+  await writeFileAtomic(join(sub, 'm.safetensors'), Buffer.from('contents'));
+  t.equal(readFileSync(join(sub, 'm.safetensors'), 'utf8'), 'contents');
+  t.same(readdirSync(sub), ['m.safetensors']);
+});

@@ -60,14 +60,22 @@ export async function removeStaleTemporaries(path: string): Promise<string[]> {
   return removed;
 }
 
-/** fsync a directory so a rename in it survives a crash; not possible on Windows. */
+/**
+ * fsync a directory so a rename in it survives a crash. Where that is not
+ * supported (Windows; some network and FUSE file systems answer EINVAL, or
+ * refuse to open a directory) the save stands: the file itself was fsynced
+ * before the rename, and the rename has happened.
+ */
 async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
+  let handle;
   try {
+    handle = await open(dir, 'r');
     await handle.sync();
+  } catch {
+    // Not supported here; see above.
   } finally {
-    await handle.close();
+    await handle?.close();
   }
 }
 
