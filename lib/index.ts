@@ -105,6 +105,7 @@ export {
 
 export { kernelIsa, threads, setThreads } from './runtime.js';
 export { LIMITS } from './limits.js';
+export { cpuInfo, describeCpu, type CpuInfo } from './cpu.js';
 export { adf, kpss, ndiffs, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
 export { acf, pacf } from './stats/correlogram.js';
 export { backtest, lstmBacktest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';
