@@ -7,7 +7,8 @@
  * for CSV and Arrow a table whose every column can be read. An untyped error,
  * a load with other content or a crash fails the test. The generator is the
  * suite's seeded mulberry32 (test/helpers/random.ts): the same cases every
- * run; FLOWCAST_FUZZ_SEED picks another set.
+ * run; FLOWCAST_FUZZ_SEED picks another set, FLOWCAST_FUZZ_VERBOSE=1 lists
+ * the model files that loaded (each must be identical to its original).
  */
 import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

@@ -10,6 +10,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { FormatError } from '../errors.js';
+import { ArrowMetadataError, checkArrowMetadata, checkTableData } from './arrow-check.js';
 import { invalid, oneOf, optional, plainObject } from '../validate.js';
 
 /** Options for {@link writeArrow}. */
@@ -31,15 +32,22 @@ function looksLikeArrow(buf: Buffer): boolean {
 }
 
 /**
- * The table of IPC bytes. The file format is read block by block from its
- * footer: apache-arrow's own loop (tableFromIPC) re-reads a footer block that
- * does not hold a record batch forever, so a corrupt footer would hang the
- * process; here such a block, or more blocks than the bytes can hold, is a
+ * The table of IPC bytes. The metadata is bounds-checked first (arrow-check.ts:
+ * a corrupt vector length would make apache-arrow exhaust the heap), and the
+ * file format is read block by block from its footer: apache-arrow's own loop
+ * (tableFromIPC) re-reads a footer block that does not hold a record batch
+ * forever, so a corrupt footer would hang the process; here such a block is a
  * FormatError.
  */
 function tableFromBytes(buf: Buffer): arrow.Table {
+  try {
+    checkArrowMetadata(buf, buf.subarray(0, 6).equals(MAGIC));
+  } catch (err) {
+    if (err instanceof ArrowMetadataError) throw new FormatError(err.message);
+    throw err;
+  }
   const reader = arrow.RecordBatchReader.from(buf);
-  if (!reader.isFile()) return new arrow.Table(reader.readAll());
+  if (!reader.isFile()) return checkData(new arrow.Table(reader.readAll()));
   reader.open();
   const count = reader.numRecordBatches;
   // Every block is at least a message length and an 8-byte-aligned metadata record.
@@ -50,7 +58,18 @@ function tableFromBytes(buf: Buffer): arrow.Table {
     if (batch === null) throw new FormatError(`block ${i} of its footer does not hold a record batch`);
     batches.push(batch);
   }
-  return new arrow.Table(reader.schema, batches);
+  return checkData(new arrow.Table(reader.schema, batches));
+}
+
+/** The table, if its columns' buffers hold the rows they claim (arrow-check.ts). */
+function checkData(table: arrow.Table): arrow.Table {
+  try {
+    checkTableData(table);
+  } catch (err) {
+    if (err instanceof ArrowMetadataError) throw new FormatError(err.message);
+    throw err;
+  }
+  return table;
 }
 
 /**
