@@ -332,3 +332,29 @@ t.test('writeFileAtomic: a file system that cannot fsync a directory (EINVAL) st
   t.equal(readFileSync(join(sub, 'm.safetensors'), 'utf8'), 'contents');
   t.same(readdirSync(sub), ['m.safetensors']);
 });
+
+t.test('SIGKILL during repeated saves: the file is never torn, and the next load removes the temporary files left', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const loop = join(dirname(fileURLToPath(import.meta.url)), 'helpers', 'save-loop.ts');
+  const sub = mkdtempSync(join(dir, 'sigkill-'));
+  const path = join(sub, 'm.safetensors');
+  let leftovers = 0;
+  for (let trial = 0; trial < 3; trial++) {
+    const child = spawn(process.execPath, [...process.execArgv, loop, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Kill after a few saves, at a point in the loop that differs from trial to trial.
+    await new Promise<void>((resolve) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes(`saved ${2 + trial}\n`)) setTimeout(() => { child.kill('SIGKILL'); resolve(); }, trial % 3);
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+    leftovers += readdirSync(sub).filter((f) => f.includes('.tmp-')).length;
+    const loaded = await loadModel(path);
+    t.equal(loaded.paramCount, 4 * 160 * (4 + 160 + 2) + 4 * 64 * (160 + 64 + 2) + 65, `trial ${trial}: the file loads whole`);
+    loaded.dispose();
+    t.same(readdirSync(sub).filter((f) => f.includes('.tmp-')), [], `trial ${trial}: no temporary file left after the load`);
+  }
+  t.comment(`temporary files found after the kills, before the loads: ${leftovers}`);
+});
