@@ -49,7 +49,11 @@ t.test('flowcast model files load into torch.nn modules', async (t) => {
   t.ok(today.body.equals(checked.body), 'same tensor bytes');
   const io = JSON.parse(readFileSync(join(fixtures, 'io.json'), 'utf8')) as { flowcast: number[] };
   const loaded = await loadModel(join(fixtures, 'model.safetensors'));
-  t.same(Array.from((await loaded.predict(input)).data), io.flowcast.map(Math.fround), 'the checked file predicts what it did');
+  // atol 1e-6, not bitwise: the weights load bit for bit, but the kernels' float32 summation order may change between versions.
+  const predicted = (await loaded.predict(input)).data;
+  const worst = Math.max(...io.flowcast.map((v, i) => Math.abs(v - predicted[i]!)));
+  t.equal(predicted.length, io.flowcast.length);
+  t.ok(worst <= 1e-6, `the checked file predicts what it did (max diff ${worst.toExponential(2)})`);
   loaded.dispose();
   m.dispose();
 });
