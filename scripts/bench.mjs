@@ -19,7 +19,7 @@
 // throughput on 1M and 10M samples, in order and shuffled, against 10k-sample
 // epochs run just before and after; process peak RSS; about 20 minutes). FLOWCAST_ISA forces a kernel table.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -140,8 +140,20 @@ function torchResults() {
   const script = fileURLToPath(new URL('./bench_torch.py', import.meta.url));
   if (opts['no-torch'] || !existsSync('/usr/bin/python3')) return null;
   try {
-    const args = [script, '--threads', '1,2', '--repeats', String(repeats), ...(quick ? ['--quick'] : [])];
-    return JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    // One process per thread count, with the BLAS's and OpenMP's own pools
+    // capped too (torch.set_num_threads alone leaves OpenBLAS on every core).
+    let out = null;
+    for (const th of [1, 2]) {
+      const args = [script, '--threads', String(th), '--repeats', String(repeats), ...(quick ? ['--quick'] : [])];
+      const env = { ...process.env, OPENBLAS_NUM_THREADS: String(th), OMP_NUM_THREADS: String(th) };
+      const r = JSON.parse(execFileSync('/usr/bin/python3', args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }));
+      out = out ? { ...out, results: { ...out.results, ...r.results } } : r;
+    }
+    let blas = null;
+    try {
+      blas = realpathSync(`/etc/alternatives/libblas.so.3-${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`);
+    } catch {}
+    return { ...out, libblas: blas };
   } catch (err) {
     log(`PyTorch: not measured (${String(err.message).split('\n')[0]}); install Debian's python3-torch to compare`);
     return null;
@@ -352,6 +364,7 @@ const report = {
   },
   readCsv_ms: median(csvMs),
   torch: torch?.torch ?? null,
+  torch_blas: torch ? { blas_info: torch.blas_info ?? null, libblas: torch.libblas } : null,
   flowcast: fc,
   pytorch: torch?.results ?? null,
   onnxruntime_node: onnxrt?.version ?? null,
@@ -367,6 +380,7 @@ if (opts.json) {
   log(`${report.date}  ${report.machine.cpu}, ${report.machine.cores} cores, kernels ${isa}`);
   log(`multiply-add peak (${isa}, probed around each run): ${n(peak[1], 1)} GFLOP/s on 1 thread, ${n(peak[2], 1)} on 2` +
     (secondCore ? '' : ` -- the second core was NOT delivered (2 threads reached ${n(peak[2] / peak[1], 2)}x one thread's peak); 2-thread rows ran on a shared core`));
+  if (torch) log(`PyTorch ${torch.torch}, BLAS ${torch.libblas ?? torch.blas_info ?? 'unknown'}`);
   log(`readCsv of the book data (240,763 rows, .csv.gz): ${n(report.readCsv_ms)} ms`);
   log(`medians of ${repeats} repeats; each side at its better thread count (1 or 2)`);
   log('');

@@ -102,7 +102,13 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--quick", action="store_true")
     a = ap.parse_args()
-    out = {"torch": torch.__version__, "results": {}}
+    # The BLAS behind torch's CPU matmuls: Debian's torch uses whatever
+    # libblas.so.3 is (reference BLAS runs ~25x slower than OpenBLAS), so the
+    # comparison names it. OpenBLAS keeps its own threads: bench.mjs runs one
+    # process per thread count with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS set.
+    blas = next((line.split("=", 1)[1].strip() for line in torch.__config__.show().replace(",", "\n").splitlines()
+                 if line.strip().startswith("BLAS_INFO=")), None)
+    out = {"torch": torch.__version__, "blas_info": blas, "results": {}}
     for th in [int(t) for t in a.threads.split(",")]:
         torch.set_num_threads(th)
         r = {

@@ -7,6 +7,7 @@
 #include <immintrin.h>
 #include <stdlib.h>
 
+#include "kernels/gemm_fallback.h"
 #include "kernels/kernels.h"
 
 namespace {
@@ -99,23 +100,6 @@ static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long 
       for (; m0 < M; m0++) block1(kc, Ak + (long)m0 * ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, nr, acc);
     }
   }
-}
-
-// The same sums one element at a time, for when B^T cannot be packed (out of
-// memory): per kKC slice a fused multiply-add chain from zero, as each SIMD
-// lane computes it, so the result is bit for bit what gemm_rowmajor_b gives.
-static void gemm_elementwise(int M, int N, int K, const float* A, long ars, long acs, const float* B, long bks,
-                             long bns, bool accumulate, float* C, long ldc) {
-  for (int m = 0; m < M; m++)
-    for (int n = 0; n < N; n++) {
-      float* c = C + (long)m * ldc + n;
-      for (int k0 = 0; k0 < K; k0 += kKC) {
-        const int k1 = K - k0 < kKC ? K : k0 + kKC;
-        float s = 0.0f;
-        for (int k = k0; k < k1; k++) s = __builtin_fmaf(A[m * ars + k * acs], B[(long)k * bks + (long)n * bns], s);
-        *c = accumulate || k0 > 0 ? *c + s : s;
-      }
-    }
 }
 
 // ---- Cache-blocked GEMM for large M, and pre-packed B ----
@@ -318,7 +302,7 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   // Pack B^T ([N,K] -> [K,N]) once, then the row-major micro-kernel.
   float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
   if (bt == nullptr) {
-    gemm_elementwise(M, N, K, A, ars, acs, B, 1, ldb, acc, C, ldc);
+    fc::gemm_fma_elementwise(M, N, K, kKC, A, ars, acs, B, 1, ldb, acc, C, ldc);
     return;
   }
   for (int n = 0; n < N; n++)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels/gemm_fallback.h"
 #include "kernels/kernels.h"
 
 namespace {
@@ -108,14 +109,8 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   }
   float* bt = (float*)malloc(sizeof(float) * (size_t)K * (size_t)N);
   if (bt == nullptr) {
-    // Out of memory for the pack: one fused multiply-add chain per element,
-    // as each NEON lane computes it (bit for bit the packed path's result).
-    for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) {
-        float s = 0.0f;
-        for (int k = 0; k < K; k++) s = __builtin_fmaf(A[m * ars + k * acs], B[(long)n * ldb + k], s);
-        C[(long)m * ldc + n] = acc ? C[(long)m * ldc + n] + s : s;
-      }
+    // Out of memory for the pack: the same sums element by element (one slice of all K).
+    fc::gemm_fma_elementwise(M, N, K, K, A, ars, acs, B, 1, ldb, acc, C, ldc);
     return;
   }
   for (int n = 0; n < N; n++)
