@@ -11,6 +11,7 @@ Usage: /usr/bin/python3 scripts/bench_torch.py [--threads 1,2] [--repeats 5] [--
 """
 import argparse
 import json
+import re
 import statistics
 import time
 
@@ -106,8 +107,8 @@ def main():
     # libblas.so.3 is (reference BLAS runs ~25x slower than OpenBLAS), so the
     # comparison names it. OpenBLAS keeps its own threads: bench.mjs runs one
     # process per thread count with OPENBLAS_NUM_THREADS / OMP_NUM_THREADS set.
-    blas = next((line.split("=", 1)[1].strip() for line in torch.__config__.show().replace(",", "\n").splitlines()
-                 if line.strip().startswith("BLAS_INFO=")), None)
+    m = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
+    blas = m.group(1) if m else None
     out = {"torch": torch.__version__, "blas_info": blas, "results": {}}
     for th in [int(t) for t in a.threads.split(",")]:
         torch.set_num_threads(th)
