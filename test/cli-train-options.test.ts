@@ -156,6 +156,8 @@ t.test('bad values get the CLI message, naming the option', async (t) => {
     [['--validation-split', '0'], 'Expected a number in (0, 1) for --validation-split but received "0"'],
     [['--validation-split', 'half'], 'Expected a number in (0, 1) for --validation-split but received "half"'],
     [['--early-stopping', '-1'], 'Expected non-negative integer for --early-stopping but received "-1"'],
+    [['--threads', '5000'], 'Expected integer from 1 to 1024 for --threads but received "5000"'],
+    [['--units', '8,100000'], 'Expected integer from 1 to 65536 for --units but received "100000"'],
     [['--early-stopping', '2.5'], 'Expected non-negative integer for --early-stopping but received "2.5"'],
     [['--threads', '0'], 'Expected positive integer for --threads but received "0"'],
   ];

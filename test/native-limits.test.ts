@@ -79,3 +79,15 @@ t.test('resizing the pool back and forth never hangs (workers start from the poo
   setThreads(before);
   t.equal(threads(), before);
 });
+
+t.test('outputs too large to allocate are a typed error, not a write through a null array', async (t) => {
+  // (2^24 + 1) samples x a dense(65536) head: over 2^40 output values, refused before any allocation
+  // (node-addon-api without C++ exceptions returns an empty array on a failed allocation, so the
+  // binding checks the size first and the pending exception after).
+  const wide: NativeSpec = { ...spec(1, 1), layers: [spec(1, 1).layers[0]!, { kind: 1, units: LIMITS.units, activation: 0, returnSequences: false, stateful: false }] };
+  const m = new b.NativeModel(wide, 1);
+  const n = 2 ** 24 + 1;
+  t.throws(() => m.predictSync(new Float32Array(n), n, 1), { code: 'ERR_FLOWCAST_NATIVE', message: `out of memory: ${n} x 65536 output values` });
+  t.throws(() => m.predict(new Float32Array(n), n, 1), { code: 'ERR_FLOWCAST_NATIVE' });
+  m.dispose();
+});

@@ -66,3 +66,12 @@ t.test('edited or corrupted exports are refused with a FormatError before onnxru
     await t.rejects(OnnxForecaster.load(bytes), { name: 'FormatError', message }, name);
   }
 });
+
+t.test("a user's metadata cannot carry flowcast.* keys (they would shadow or duplicate the checksum)", async (t) => {
+  t.throws(() => onnxModel(model, { allowUntrained: true, metadata: { [CHECKSUM_KEY]: 'sha256:0' } }), {
+    name: 'InvalidArgumentError',
+    message: `Expected a key not starting with 'flowcast.' for options.metadata key but received "${CHECKSUM_KEY}" of type string`,
+  });
+  const ok = onnxModel(model, { allowUntrained: true, metadata: { owner: 'ops' } });
+  t.equal(ok.metadata.owner, 'ops', 'other keys are kept');
+});

@@ -19,10 +19,12 @@ export function parseRange(name: string, value: string): [string, string] {
   return [parts[0], parts[1]];
 }
 
-export function parseIntOption(name: string, value: string | undefined, fallback: number): number {
+/** A positive integer option, at most `max` where the option has a stated limit (LIMITS). */
+export function parseIntOption(name: string, value: string | undefined, fallback: number, max?: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(name, `Expected positive integer for ${name} but received "${value}"`);
+  if (max !== undefined && n > max) throw new InvalidArgumentError(name, `Expected integer from 1 to ${max} for ${name} but received "${value}"`);
   return n;
 }
 

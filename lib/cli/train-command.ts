@@ -4,6 +4,7 @@
  * dropout, the loss, the optimizer, a validation split, early stopping and
  * the thread count.
  */
+import { LIMITS } from '../limits.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { DenseActivation } from '../model/layers.js';
 import { oneOf } from '../validate.js';
@@ -85,7 +86,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
   if (values.help) return void console.log(TRAIN_HELP);
   if (!values.data) throw new InvalidArgumentError('--data', 'Expected a file for --data but received nothing');
   if (!values.out) throw new InvalidArgumentError('--out', 'Expected a model path for --out but received nothing');
-  const units = (values.units ?? '100,100').split(',').map((u) => parseIntOption('--units', u, 0));
+  const units = (values.units ?? '100,100').split(',').map((u) => parseIntOption('--units', u, 0, LIMITS.units));
   const optimizer = oneOf('--optimizer', values.optimizer ?? 'adam', OPTIMIZERS);
   const options: WorkflowOptions = {
     data: values.data,
@@ -109,7 +110,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     learningRate: parseNumberOption('--learning-rate', values['learning-rate'], DEFAULT_LEARNING_RATE[optimizer]),
     validationSplit: parseFractionOption('--validation-split', values['validation-split'], false),
     earlyStopping: parseCountOption('--early-stopping', values['early-stopping']),
-    threads: values.threads === undefined ? undefined : parseIntOption('--threads', values.threads, 0),
+    threads: values.threads === undefined ? undefined : parseIntOption('--threads', values.threads, 0, LIMITS.threads),
     seed: parseSeedOption('--seed', values.seed),
     progress: !values.quiet,
     save: values.out,

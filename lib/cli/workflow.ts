@@ -108,7 +108,7 @@ export interface WorkflowReport {
     loss_function: LossName;
     threads: number;
     validation_split?: number;
-    early_stopping?: { patience: number; monitor: 'val_loss' | 'loss'; best_epoch: number; stopped_epoch: number };
+    early_stopping?: { patience: number; monitor: 'val_loss' | 'loss'; best_epoch: number; stopped_epoch: number | null };
     loss: number[];
     val_loss?: number[];
     epoch_seconds: number[];
@@ -184,7 +184,13 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
   const learningRate = o.learningRate ?? DEFAULT_LEARNING_RATE[o.optimizer];
   const previousThreads = threads();
   if (o.threads !== undefined) setThreads(o.threads);
-  const model = sequential({ inputShape: [o.lags, 1], layers, seed: o.seed });
+  let model: ReturnType<typeof sequential>;
+  try {
+    model = sequential({ inputShape: [o.lags, 1], layers, seed: o.seed });
+  } catch (err) {
+    if (o.threads !== undefined) setThreads(previousThreads);
+    throw err;
+  }
   try {
     model.compile({ optimizer: optimizerConfig(o.optimizer, learningRate), loss: o.loss });
     model.pipeline = pipeline.toJSON();
@@ -233,7 +239,7 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
                 patience: o.earlyStopping!,
                 monitor: monitor === 'valLoss' ? ('val_loss' as const) : ('loss' as const),
                 best_epoch: stopper.bestEpoch + 1,
-                stopped_epoch: stopper.stoppedEpoch + 1,
+                stopped_epoch: stopper.stoppedEpoch < 0 ? null : stopper.stoppedEpoch + 1,
               },
             }),
         loss: history.loss,

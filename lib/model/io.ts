@@ -64,8 +64,12 @@ function headerChecksum(header: Record<string, unknown>, data: Uint8Array): stri
   return `sha256:${createHash('sha256').update(canonical, 'utf8').update(data).digest('hex')}`;
 }
 
-/** A typed error for a failed save, naming a directory that is missing or not a directory. */
-async function writeError(path: string, err: unknown): Promise<InvalidArgumentError> {
+/**
+ * A typed error for a failed save, naming a directory that is missing or not
+ * a directory; any other failure (ENOSPC, EIO, EACCES ...) is the file
+ * system's own error, unchanged, since the argument was fine.
+ */
+async function writeError(path: string, err: unknown): Promise<unknown> {
   const dir = dirname(path);
   const kind = await stat(dir).then(
     (s) => (s.isDirectory() ? 'directory' : 'other'),
@@ -75,7 +79,7 @@ async function writeError(path: string, err: unknown): Promise<InvalidArgumentEr
     return new InvalidArgumentError('path', `Expected path in an existing directory but the directory '${dir}' of '${path}' does not exist (create it first)`);
   }
   if (kind === 'other') return new InvalidArgumentError('path', `Expected path in a directory but '${dir}' of '${path}' is not a directory`);
-  return new InvalidArgumentError('path', `Could not write the model file '${path}': ${(err as Error).message}`);
+  return err;
 }
 
 /**

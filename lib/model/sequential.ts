@@ -743,12 +743,12 @@ export class Sequential {
     await saveModel(this, path);
   }
 
-  /** Frees the native memory. Any later use throws DisposedError. */
   /** options.batchSize (default 32): at most LIMITS.rows / steps, so a batch's rows fit one native GEMM. */
   #batchSize(value: unknown): number {
     return optional(value, 32, (v) => integerInRange('options.batchSize', v, 1, Math.floor(LIMITS.rows / this.config.inputShape[0])));
   }
 
+  /** Frees the native memory. Any later use throws DisposedError. */
   dispose(): void {
     if (this.#native === null) return;
     if (this.#busy || this.#fitting) throw new BusyError(`The model is busy with ${this.#busy ?? 'fit()'}; it cannot be disposed now`);

@@ -57,7 +57,7 @@ export interface ExportOnnxOptions {
   pipeline?: boolean | ForecastPipeline;
   /** Export a model whose weights are still the random initialization. Default false. */
   allowUntrained?: boolean;
-  /** Extra metadata properties (string values), stored beside flowcast's own. */
+  /** Extra metadata properties (string values), stored beside flowcast's own; keys starting with 'flowcast.' are refused. */
   metadata?: Record<string, string>;
 }
 
@@ -79,7 +79,11 @@ export function onnxModel(model: Sequential, options: ExportOnnxOptions = {}): O
   const allowUntrained = optional(options.allowUntrained, false, (v) => boolean('options.allowUntrained', v));
   const extra = optional(options.metadata, {} as Record<string, string>, (v) => {
     const o = plainObject('options.metadata', v);
-    for (const [k, s] of Object.entries(o)) if (typeof s !== 'string') throw invalid(`options.metadata['${k}']`, 'string', s);
+    for (const [k, s] of Object.entries(o)) {
+      if (typeof s !== 'string') throw invalid(`options.metadata['${k}']`, 'string', s);
+      // flowcast.* keys are flowcast's own (the checksum among them): a user's copy would shadow or duplicate them.
+      if (k.startsWith('flowcast.')) throw invalid(`options.metadata key`, "a key not starting with 'flowcast.'", k);
+    }
     return o as Record<string, string>;
   });
   const weights = model.getWeights(); // throws DisposedError / BusyError first

@@ -56,7 +56,9 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double n = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0;
   if (!(n >= 1 && n <= fc::kMaxThreads) || n != (double)(int)n) {
-    TypeError(env, "threads must be an integer from 1 to " + std::to_string(fc::kMaxThreads)).ThrowAsJavaScriptException();
+    TypeError(env, "threads must be an integer from 1 to " + std::to_string(fc::kMaxThreads) + ", received " +
+                       (info[0].IsNumber() ? std::to_string(n) : std::string("a non-number")))
+        .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   if (ModelWrap::running() > 0) {
@@ -72,7 +74,7 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 }
 
 // The stated size limits of native/core/spec.h and core/thread_pool.h, for
-// lib/model/limits.ts to check against.
+// lib/limits.ts to check against.
 Napi::Value Limits(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);

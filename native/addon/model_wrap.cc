@@ -19,18 +19,36 @@ bool IsF32(Napi::Value v) {
   return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == napi_float32_array;
 }
 
-bool CheckF32(Napi::Env env, Napi::Value v, const char* name, size_t expected) {
+// v is a Float32Array of exactly count * per elements, compared by division
+// so a huge count cannot overflow the product into a small array's length.
+bool CheckF32(Napi::Env env, Napi::Value v, const char* name, int64_t count, int64_t per = 1) {
   if (!IsF32(v)) {
     TypeError(env, std::string(name) + " must be a Float32Array").ThrowAsJavaScriptException();
     return false;
   }
-  if (v.As<Napi::Float32Array>().ElementLength() != expected) {
-    TypeError(env, std::string(name) + " has " + std::to_string(v.As<Napi::Float32Array>().ElementLength()) +
-                       " elements, expected " + std::to_string(expected))
+  const int64_t len = (int64_t)v.As<Napi::Float32Array>().ElementLength();
+  if (per <= 0 || len % per != 0 || len / per != count) {
+    TypeError(env, std::string(name) + " has " + std::to_string(len) + " elements, expected " + std::to_string(count) +
+                       " x " + std::to_string(per))
         .ThrowAsJavaScriptException();
     return false;
   }
   return true;
+}
+
+// A new Float32Array of count * per elements, or false with a JS error
+// pending: the product is checked first, and with C++ exceptions disabled in
+// node-addon-api a failed allocation returns an empty array and a pending
+// exception rather than throwing, so it is checked after.
+bool NewF32(Napi::Env env, int64_t count, int64_t per, Napi::Float32Array* out) {
+  constexpr int64_t kMaxElements = int64_t(1) << 40;  // 4 TiB of float32: beyond any allocation
+  if (count < 0 || per < 0 || (per > 0 && count > kMaxElements / per)) {
+    StatusError(env, FC_STATUS_OUT_OF_MEMORY, std::to_string(count) + " x " + std::to_string(per) + " output values")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = Napi::Float32Array::New(env, (size_t)(count * per));
+  return !env.IsExceptionPending();
 }
 
 // An integer count in [1, max]; max keeps products such as batch * steps
@@ -38,7 +56,8 @@ bool CheckF32(Napi::Env env, Napi::Value v, const char* name, size_t expected) {
 bool GetCount(Napi::Env env, Napi::Value v, const char* name, int64_t max, int64_t* out) {
   const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0;
   if (!(d >= 1 && d <= (double)max) || d != (double)(int64_t)d) {
-    TypeError(env, std::string(name) + " must be an integer from 1 to " + std::to_string(max))
+    TypeError(env, std::string(name) + " must be an integer from 1 to " + std::to_string(max) + ", received " +
+                       (v.IsNumber() ? std::to_string(d) : std::string("a non-number")))
         .ThrowAsJavaScriptException();
     return false;
   }
@@ -328,7 +347,8 @@ Napi::Value ModelWrap::Layout(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::GetParams(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
-  Napi::Float32Array out = Napi::Float32Array::New(env, net_->num_params());
+  Napi::Float32Array out;
+  if (!NewF32(env, net_->num_params(), 1, &out)) return env.Undefined();
   // Read through the const view: reading must not mark the parameters changed.
   const fc::Network<float>& net = *net_;
   std::memcpy(out.Data(), net.params(), sizeof(float) * net.num_params());
@@ -435,8 +455,8 @@ Napi::Value ModelWrap::GetTrainingState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
   auto copy = [&](const std::vector<float>& v) {
-    Napi::Float32Array a = Napi::Float32Array::New(env, v.size());
-    if (!v.empty()) std::memcpy(a.Data(), v.data(), sizeof(float) * v.size());
+    Napi::Float32Array a;
+    if (NewF32(env, (int64_t)v.size(), 1, &a) && !v.empty()) std::memcpy(a.Data(), v.data(), sizeof(float) * v.size());
     return a;
   };
   Napi::Object o = Napi::Object::New(env);
@@ -485,8 +505,8 @@ Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
   int64_t n = 0, batch = 0;
   if (!GetCount(env, info[2], "n", kMaxSamples, &n) || !GetCount(env, info[3], "batchSize", MaxBatch(), &batch))
     return env.Undefined();
-  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample()) ||
-      !CheckF32(env, info[1], "y", n * net_->out_per_sample()))
+  if (!CheckF32(env, info[0], "x", n, net_->in_per_sample()) ||
+      !CheckF32(env, info[1], "y", n, net_->out_per_sample()))
     return env.Undefined();
   const bool shuffle = info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
   cancel_.store(false);
@@ -503,14 +523,15 @@ Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
 bool ModelWrap::PredictArgs(const Napi::CallbackInfo& info, int64_t* n, int64_t* batch) {
   Napi::Env env = info.Env();
   return Usable(env) && GetCount(env, info[1], "n", kMaxSamples, n) && GetCount(env, info[2], "batchSize", MaxBatch(), batch) &&
-         CheckF32(env, info[0], "x", *n * net_->in_per_sample());
+         CheckF32(env, info[0], "x", *n, net_->in_per_sample());
 }
 
 Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n = 0, batch = 0;
   if (!PredictArgs(info, &n, &batch)) return env.Undefined();
-  Napi::Float32Array out = Napi::Float32Array::New(env, n * net_->out_per_sample());
+  Napi::Float32Array out;
+  if (!NewF32(env, n, net_->out_per_sample(), &out)) return env.Undefined();
   cancel_.store(false);
   auto* w = new PredictWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(), n,
                               (int)batch, out);
@@ -526,7 +547,8 @@ Napi::Value ModelWrap::PredictSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t n = 0, batch = 0;
   if (!PredictArgs(info, &n, &batch)) return env.Undefined();
-  Napi::Float32Array out = Napi::Float32Array::New(env, n * net_->out_per_sample());
+  Napi::Float32Array out;
+  if (!NewF32(env, n, net_->out_per_sample(), &out)) return env.Undefined();
   fc_status st;
   try {
     st = fc::predict(*net_, info[0].As<Napi::Float32Array>().Data(), n, (int)batch, out.Data(), nullptr);
@@ -545,10 +567,11 @@ Napi::Value ModelWrap::LossAndGradients(const Napi::CallbackInfo& info) {
   if (!Usable(env)) return env.Undefined();
   int64_t n = 0;
   if (!GetCount(env, info[2], "n", MaxBatch(), &n)) return env.Undefined();
-  if (!CheckF32(env, info[0], "x", n * net_->in_per_sample()) ||
-      !CheckF32(env, info[1], "y", n * net_->out_per_sample()))
+  if (!CheckF32(env, info[0], "x", n, net_->in_per_sample()) ||
+      !CheckF32(env, info[1], "y", n, net_->out_per_sample()))
     return env.Undefined();
-  Napi::Float32Array grads = Napi::Float32Array::New(env, net_->num_params());
+  Napi::Float32Array grads;
+  if (!NewF32(env, net_->num_params(), 1, &grads)) return env.Undefined();
   auto* w = new GradientWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(),
                                info[1].As<Napi::Float32Array>().Data(), n, grads);
   w->Keep(info[0]);
@@ -588,8 +611,9 @@ Napi::Value ModelWrap::GetState(const Napi::CallbackInfo& info) {
   int64_t rows = 0;
   if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetCount(env, info[1], "rows", MaxBatch(), &rows))
     return env.Undefined();
-  const long n = rows * net_->spec().layers[k].units;
-  Napi::Float32Array h = Napi::Float32Array::New(env, n), c = Napi::Float32Array::New(env, n);
+  const int64_t units = net_->spec().layers[k].units;
+  Napi::Float32Array h, c;
+  if (!NewF32(env, rows, units, &h) || !NewF32(env, rows, units, &c)) return env.Undefined();
   net_->get_state(k, h.Data(), c.Data(), (int)rows);
   Napi::Object out = Napi::Object::New(env);
   out.Set("h", h);
@@ -603,8 +627,8 @@ Napi::Value ModelWrap::SetState(const Napi::CallbackInfo& info) {
   int64_t rows = 0;
   if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetCount(env, info[3], "rows", MaxBatch(), &rows))
     return env.Undefined();
-  const size_t n = rows * net_->spec().layers[k].units;
-  if (!CheckF32(env, info[1], "h", n) || !CheckF32(env, info[2], "c", n)) return env.Undefined();
+  const int64_t units = net_->spec().layers[k].units;
+  if (!CheckF32(env, info[1], "h", rows, units) || !CheckF32(env, info[2], "c", rows, units)) return env.Undefined();
   net_->set_state(k, info[1].As<Napi::Float32Array>().Data(), info[2].As<Napi::Float32Array>().Data(), (int)rows);
   return env.Undefined();
 }

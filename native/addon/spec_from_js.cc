@@ -12,7 +12,9 @@ bool GetInt(Napi::Env env, Napi::Object o, const char* key, int* out) {
   // An integer that fits int; validate_spec then checks the stated limits.
   const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : 0.5;
   if (!(d >= -2147483648.0 && d <= 2147483647.0) || d != (double)(int)d) {
-    TypeError(env, std::string("spec.") + key + " must be an integer").ThrowAsJavaScriptException();
+    TypeError(env, std::string("spec.") + key + " must be an integer, received " +
+                       (v.IsNumber() ? std::to_string(v.As<Napi::Number>().DoubleValue()) : std::string("a non-number")))
+        .ThrowAsJavaScriptException();
     return false;
   }
   *out = (int)d;
