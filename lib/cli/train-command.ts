@@ -11,7 +11,7 @@ import { oneOf } from '../validate.js';
 import { parseCountOption, parseFractionOption, parseIntOption, parseNumberOption, parseRange, parseSeedOption } from './args.js';
 import { DUPLICATES_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
 import { parseOptions } from './options.js';
-import { CELLS, DEFAULT_LEARNING_RATE, LOSSES, OPTIMIZERS, formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
+import { CELLS, LOSSES, OPTIMIZERS, formatReport, runWorkflow, type WorkflowOptions } from './workflow.js';
 
 export const TRAIN_HELP = `Usage: flowcast train --data FILE --out MODEL [options]
 
@@ -107,7 +107,7 @@ export async function trainCommand(argv: string[]): Promise<void> {
     optimizer,
     epochs: parseIntOption('--epochs', values.epochs, 10),
     batchSize: parseIntOption('--batch-size', values['batch-size'], 100),
-    learningRate: parseNumberOption('--learning-rate', values['learning-rate'], DEFAULT_LEARNING_RATE[optimizer]),
+    learningRate: values['learning-rate'] === undefined ? undefined : parseNumberOption('--learning-rate', values['learning-rate'], 0),
     validationSplit: parseFractionOption('--validation-split', values['validation-split'], false),
     earlyStopping: parseCountOption('--early-stopping', values['early-stopping']),
     threads: values.threads === undefined ? undefined : parseIntOption('--threads', values.threads, 0, LIMITS.threads),

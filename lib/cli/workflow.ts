@@ -31,7 +31,6 @@ export type CellName = (typeof CELLS)[number];
 /** The optimizers `--optimizer` offers, with their learning-rate defaults (the API's). */
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'rmsprop'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
-export const DEFAULT_LEARNING_RATE: Record<OptimizerName, number> = { adam: 1e-3, adamw: 1e-3, sgd: 1e-2, rmsprop: 1e-2 };
 
 /** The losses `--loss` offers (Sequential.compile's). */
 export const LOSSES: readonly LossName[] = ['mse', 'mae', 'huber'];
@@ -57,7 +56,7 @@ export interface WorkflowOptions {
   optimizer: OptimizerName;
   epochs: number;
   batchSize: number;
-  /** Undefined: the optimizer's default (DEFAULT_LEARNING_RATE). */
+  /** Undefined: the optimizer factory's default (lib/model/optimizers.ts). */
   learningRate?: number;
   /** Hold out this last fraction of the training samples for validation. */
   validationSplit?: number;
@@ -136,8 +135,8 @@ function recurrent(cell: CellName, units: number, options: { returnSequences: bo
   return cell === 'lstm' ? lstm(units, options) : cell === 'gru' ? gru(units, options) : simpleRnn(units, options);
 }
 
-function optimizerConfig(name: OptimizerName, learningRate: number): OptimizerConfig {
-  const options = { learningRate };
+function optimizerConfig(name: OptimizerName, learningRate: number | undefined): OptimizerConfig {
+  const options = learningRate === undefined ? {} : { learningRate };
   return name === 'adam' ? adam(options) : name === 'adamw' ? adamW(options) : name === 'sgd' ? sgd(options) : rmsprop(options);
 }
 
@@ -181,7 +180,7 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
     }),
     dense(1, { activation: o.activation }),
   ];
-  const learningRate = o.learningRate ?? DEFAULT_LEARNING_RATE[o.optimizer];
+  const optimizer = optimizerConfig(o.optimizer, o.learningRate);
   const previousThreads = threads();
   if (o.threads !== undefined) setThreads(o.threads);
   let model: ReturnType<typeof sequential>;
@@ -192,7 +191,7 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
     throw err;
   }
   try {
-    model.compile({ optimizer: optimizerConfig(o.optimizer, learningRate), loss: o.loss });
+    model.compile({ optimizer, loss: o.loss });
     model.pipeline = pipeline.toJSON();
     const monitor = o.validationSplit === undefined ? 'loss' : 'valLoss';
     const stopper: EarlyStopping | undefined =
@@ -228,7 +227,7 @@ export async function runWorkflow(o: WorkflowOptions): Promise<WorkflowReport> {
         epochs_run: history.epochs,
         batch_size: o.batchSize,
         optimizer: o.optimizer,
-        learning_rate: learningRate,
+        learning_rate: optimizer.learningRate,
         loss_function: o.loss,
         threads: threads(),
         ...(o.validationSplit === undefined ? {} : { validation_split: o.validationSplit }),
