@@ -2,6 +2,8 @@
 // reference used by the gradient tests.
 //
 // TS signatures (lib/native.ts mirrors these):
+//   buildInfo(): { compiler, flags, buildType, link, target, system, napiVersion }
+//                                          how this binary was made (doctor())
 //   isa(): string                          the kernel table chosen at load
 //   availableIsas(): string[]              tables this CPU and build can run
 //   threads(): number                      threads the kernels use (FLOWCAST_THREADS or all cores)
@@ -25,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "addon/build_info.h"
 #include "addon/errors.h"
 #include "addon/model_wrap.h"
 #include "addon/spec_from_js.h"
@@ -231,6 +234,7 @@ Napi::Value ReferenceLossAndGradients(const Napi::CallbackInfo& info) {
 static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
   using namespace fc_addon;
   exports.Set("NativeModel", ModelWrap::Init(env));
+  exports.Set("buildInfo", Napi::Function::New(env, Guarded<BuildInfo>));
   exports.Set("limits", Napi::Function::New(env, Guarded<Limits>));
   exports.Set("isa", Napi::Function::New(env, Guarded<Isa>));
   exports.Set("availableIsas", Napi::Function::New(env, Guarded<AvailableIsas>));

@@ -1,0 +1,10 @@
+// buildInfo(): how this binary was made, for doctor() (lib/doctor.ts).
+#pragma once
+#include <napi.h>
+
+namespace fc_addon {
+
+// { compiler, flags, buildType, link, target, system, napiVersion }
+Napi::Value BuildInfo(const Napi::CallbackInfo& info);
+
+}  // namespace fc_addon
