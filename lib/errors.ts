@@ -9,6 +9,9 @@ export type FlowcastErrorCode =
   | 'ERR_FLOWCAST_DISPOSED'
   | 'ERR_FLOWCAST_NATIVE'
   | 'ERR_FLOWCAST_NO_BINARY'
+  | 'ERR_FLOWCAST_BINARY_INVALID'
+  | 'ERR_FLOWCAST_BINARY_MISMATCH'
+  | 'ERR_FLOWCAST_NODE_UNSUPPORTED'
   | 'ERR_FLOWCAST_FORMAT'
   | 'ERR_FLOWCAST_STATE'
   | 'ERR_FLOWCAST_ABORTED'
@@ -85,5 +88,32 @@ export class MissingDependencyError extends FlowcastError {
   constructor(dependency: string, message: string) {
     super('ERR_FLOWCAST_MISSING_DEPENDENCY', message);
     this.dependency = dependency;
+  }
+}
+
+/**
+ * The native addon could not be loaded: none for this platform
+ * (`ERR_FLOWCAST_NO_BINARY`), a corrupt or truncated file
+ * (`ERR_FLOWCAST_BINARY_INVALID`), one for another OS, architecture or a
+ * newer glibc (`ERR_FLOWCAST_BINARY_MISMATCH`), or a Node.js without
+ * Node-API 8 (`ERR_FLOWCAST_NODE_UNSUPPORTED`). The message says what was
+ * found, what was expected and what to do.
+ */
+export class BinaryLoadError extends FlowcastError {
+  /** What the loader found, e.g. `ELF arm64 shared object` or `nothing`. */
+  readonly found: string;
+  /** What this process needs, e.g. `ELF x64 shared object for linux-x64-gnu`. */
+  readonly expected: string;
+  /** Every path the loader tried, in order. */
+  readonly tried: string[];
+  constructor(
+    code: 'ERR_FLOWCAST_NO_BINARY' | 'ERR_FLOWCAST_BINARY_INVALID' | 'ERR_FLOWCAST_BINARY_MISMATCH' | 'ERR_FLOWCAST_NODE_UNSUPPORTED',
+    message: string,
+    details: { found: string; expected: string; tried: string[]; cause?: unknown },
+  ) {
+    super(code, message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.found = details.found;
+    this.expected = details.expected;
+    this.tried = details.tried;
   }
 }

@@ -1,12 +1,12 @@
 /**
  * Loads the native addon and describes it. `NativeBinding` mirrors
  * native/addon/addon.cc and native/addon/model_wrap.h exactly; keep them in
- * step. Loader order (node-gyp-build): build/Release, build/Debug, then
- * prebuilds/<platform>-<arch>/.
+ * step. Which file is loaded, and in what order they are tried:
+ * lib/binary/load.ts.
  */
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadBinary, type LoadedBinary } from './binary/load.js';
 import { BusyError, DisposedError, FlowcastError, NativeError } from './errors.js';
 
 /** Plain description of a network, the only config that crosses to C++. */
@@ -83,7 +83,24 @@ export interface NativeModel {
   dispose(): void;
 }
 
+export interface NativeBuildInfo {
+  /** e.g. 'GNU 12.2.0' */
+  compiler: string;
+  /** The C++ flags of the build type (ISA flags are per kernel file, never global). */
+  flags: string;
+  buildType: string;
+  /** e.g. 'static libstdc++, glibc floor 2.28' */
+  link: string;
+  /** The platform tag a release build names (e.g. 'linux-x64-gnu'); '' for a development build. */
+  target: string;
+  /** CMake's system and processor, e.g. 'Linux-x86_64'. */
+  system: string;
+  napiVersion: number;
+}
+
 export interface NativeBinding {
+  /** How this binary was made (native/addon/build_info.cc). */
+  buildInfo(): NativeBuildInfo;
   /** `isa` picks a kernel table by name (tests, benchmarks); default: the one chosen at load. */
   NativeModel: new (spec: NativeSpec, seed: number, isa?: string) => NativeModel;
   /** The kernel table chosen at load: 'scalar' | 'avx2' | 'avx512' | 'neon'. */
@@ -113,25 +130,24 @@ export interface NativeBinding {
 /** The package root, both from lib/*.ts (tests) and dist/*.js (published). */
 export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-let cached: NativeBinding | undefined;
+let cached: { binding: NativeBinding; info: Omit<LoadedBinary, 'exports'> } | undefined;
 
-/** The loaded addon; throws ERR_FLOWCAST_NO_BINARY with what to do if none loads. */
-export function binding(): NativeBinding {
-  if (cached) return cached;
-  const require = createRequire(import.meta.url);
-  try {
-    cached = require('node-gyp-build')(packageRoot) as NativeBinding;
-  } catch (err) {
-    throw new FlowcastError(
-      'ERR_FLOWCAST_NO_BINARY',
-      `Could not load flowcast's native addon for ${process.platform}-${process.arch} (${(err as Error).message}).\n` +
-        'Possible solutions:\n' +
-        '- build it from source: npm rebuild flowcast (needs cmake >= 3.18 and a C++17 compiler)\n' +
-        '- in a clone of the repository: npx cmake-js compile',
-      { cause: err },
-    );
+function load(): NonNullable<typeof cached> {
+  if (!cached) {
+    const { exports, ...info } = loadBinary({ root: packageRoot });
+    cached = { binding: exports as unknown as NativeBinding, info };
   }
   return cached;
+}
+
+/** The loaded addon; throws BinaryLoadError (lib/binary/load.ts) with what to do if none loads. */
+export function binding(): NativeBinding {
+  return load().binding;
+}
+
+/** Which file was loaded and why (doctor()); loads the addon if it is not yet. */
+export function loadedBinary(): Omit<LoadedBinary, 'exports'> {
+  return load().info;
 }
 
 /** Maps an error thrown or rejected by the addon to flowcast's typed errors. */
