@@ -136,7 +136,7 @@ t.test("the README's list of typed errors names every code and error class", asy
   for (const name of [...codes, ...classes]) t.match(list, new RegExp(`\`${name}\``), `${name} is in the README's list`);
 });
 
-t.test('without its native addon, the installed package throws FlowcastError ERR_FLOWCAST_NO_BINARY', async (t) => {
+t.test('without its native addon, the installed package throws BinaryLoadError ERR_FLOWCAST_NO_BINARY', async (t) => {
   const app = join(tmp, 'no-addon');
   await install(packed, app, [], { addon: false });
   const program = `import { sequential, lstm, dense, FlowcastError } from 'flowcast';
@@ -150,6 +150,6 @@ try {
   writeFileSync(join(app, 'check.mjs'), program);
   const { stdout } = await exec(process.execPath, [join(app, 'check.mjs')], { cwd: app, timeout: 60_000 });
   const result = JSON.parse(stdout) as { flowcast: boolean; name: string; code: string; message: string };
-  t.same({ flowcast: result.flowcast, name: result.name, code: result.code }, { flowcast: true, name: 'FlowcastError', code: 'ERR_FLOWCAST_NO_BINARY' });
-  t.match(result.message, /^Could not load flowcast's native addon for [\s\S]*npm rebuild flowcast/, 'the message says what to do');
+  t.same({ flowcast: result.flowcast, name: result.name, code: result.code }, { flowcast: true, name: 'BinaryLoadError', code: 'ERR_FLOWCAST_NO_BINARY' });
+  t.match(result.message, /^Could not load flowcast's native addon: no binary for [\s\S]*npx flowcast build-from-source/, 'the message says what to do');
 });

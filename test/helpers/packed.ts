@@ -8,11 +8,12 @@
  * checks that dist/ is not older than lib/ instead (run `npm run build:ts`).
  *
  * Why not `npm install <tarball>`: it needs the registry (or registry
- * metadata in npm's cache) for the dependencies, and its install script
- * compiles the addon (cmake-js, half a minute). Instead the tarball is
+ * metadata in npm's cache) for the dependencies (scripts/test-install.mjs
+ * does that, in CI, with the release tarball). Instead the tarball is
  * unpacked as npm unpacks it (its `package/` folder becomes
- * node_modules/flowcast), the addon this checkout built is copied to where
- * the install script puts it (build/Release), and each dependency that
+ * node_modules/flowcast), the addon this checkout built is copied to where a
+ * release ships it (prebuilds/<platform tag>/flowcast.node; `npm run
+ * package` fills prebuilds/ for every platform), and each dependency that
  * package.json declares, and nothing else, is linked from this checkout's
  * node_modules: an import of an undeclared package fails as it would for a
  * user.
@@ -22,6 +23,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { root } from './cli.js';
+import { currentHost, platformTag } from '../../lib/binary/platform.js';
 
 const exec = promisify(execFile);
 
@@ -67,7 +69,7 @@ function link(target: string, path: string): void {
  * A fresh ESM project in `app` with the packed flowcast installed in its
  * node_modules, plus `extra` packages from this checkout (e.g. the optional
  * peer onnxruntime-node, or @types/node for tsc); `addon: false` leaves the
- * native addon out, as a failed install script would.
+ * native addon out, as a package without this platform's binary would be.
  * @returns the installed package's folder
  */
 export async function install(packed: Packed, app: string, extra: string[] = [], { addon = true } = {}): Promise<string> {
@@ -76,9 +78,12 @@ export async function install(packed: Packed, app: string, extra: string[] = [],
   mkdirSync(modules, { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'flowcast-readme-check', private: true, type: 'module' }, null, 2));
   await exec('cp', ['-R', packed.dir, pkg]);
+  const prebuilds = join(pkg, 'prebuilds');
+  await exec('rm', ['-rf', prebuilds]); // whatever `npm run package` left in this checkout's prebuilds/
   if (addon) {
-    mkdirSync(join(pkg, 'build', 'Release'), { recursive: true });
-    copyFileSync(join(root, 'build', 'Release', 'flowcast.node'), join(pkg, 'build', 'Release', 'flowcast.node'));
+    const tag = platformTag(currentHost());
+    mkdirSync(join(prebuilds, tag), { recursive: true });
+    copyFileSync(join(root, 'build', 'Release', 'flowcast.node'), join(prebuilds, tag, 'flowcast.node'));
   }
   const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...extra]) {
