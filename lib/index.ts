@@ -100,6 +100,7 @@ export {
   StateError,
   AbortError,
   MissingDependencyError,
+  BinaryLoadError,
   type FlowcastErrorCode,
 } from './errors.js';
 
@@ -121,3 +122,4 @@ export { boxCox, invBoxCox, boxCoxLambda } from './stats/box-cox.js';
 export { decompose, type DecomposeResult } from './stats/decompose.js';
 export { lineChart, type ChartOptions, type ChartLine, type ChartBand } from './plot/chart.js';
 export { stlf, stlfBaseline, type StlfFit, type StlfOptions, type StlfMethod, type NonSeasonalEtsModel } from './baselines/stlf.js';
+export { doctor, formatDoctor, type DoctorReport, type DoctorBinary, type DoctorProblem } from './doctor.js';

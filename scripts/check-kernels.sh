@@ -21,8 +21,7 @@ if [ "$what" = aarch64 ] || [ "$what" = all ]; then
     exit 0
   fi
   cmake -S . -B build-check-aarch64 -DFLOWCAST_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=aarch64 \
-    -DCMAKE_CXX_COMPILER=aarch64-linux-gnu-g++ >/dev/null
+    -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/linux-arm64-gnu.cmake >/dev/null
   cmake --build build-check-aarch64 --target kernel_check -j 2 >/dev/null
   echo "aarch64 (qemu-aarch64):"
   qemu-aarch64 -L /usr/aarch64-linux-gnu build-check-aarch64/kernel_check | tail -4
