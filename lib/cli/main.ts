@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { modelAndLevels, parseIntOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
 import { DATASETS_HELP, datasetsCommand } from './datasets-command.js';
+import { DOCTOR_HELP, doctorCommand } from './doctor-command.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
 import { DUPLICATES_HELP, DUPLICATES_MODEL_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
 import { ADF_HELP, BASELINE_HELP, adfCommand, baselineCommand } from './stats-commands.js';
@@ -34,6 +35,7 @@ Commands:
   baseline   score the simple baselines (naive, seasonal naive, drift, ...) on a series
   adf        stationarity tests (ADF, KPSS) on a series
   datasets   the data sets shipped with flowcast, and their paths
+  doctor     which native binary, kernels and threads run, and why; problems and fixes
 
 Run 'flowcast <command> --help' for its options, 'flowcast --version' for the version.`,
   demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
@@ -88,6 +90,7 @@ ${DUPLICATES_MODEL_HELP}
   adf: ADF_HELP,
   backtest: BACKTEST_HELP,
   datasets: DATASETS_HELP,
+  doctor: DOCTOR_HELP,
 };
 
 function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
@@ -206,7 +209,8 @@ function report(r: Awaited<ReturnType<typeof runWorkflow>>, json: boolean): void
   else console.log(formatReport(r));
 }
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+// A command's exit status: 0 when it returns nothing (doctor --strict returns its own).
+const COMMANDS: Record<string, (argv: string[]) => Promise<void | number>> = {
   demo,
   train: trainCommand,
   predict,
@@ -216,6 +220,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   adf: adfCommand,
   backtest: backtestCommand,
   datasets: datasetsCommand,
+  doctor: doctorCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -234,8 +239,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   try {
-    await run(rest);
-    return 0;
+    return (await run(rest)) ?? 0;
   } catch (err) {
     const e = err as Error & { code?: string };
     if (err instanceof FlowcastError || e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
