@@ -6,16 +6,18 @@
  * prebuilt (or to build with another compiler).
  *
  * Steps: check for cmake >= 3.18 and a C++17 compiler (and say which is
- * missing before doing anything), install the build-only packages next to
- * the package when they are not there (cmake-js, node-addon-api,
- * node-api-headers at the versions package.json's devDependencies pin;
- * `npm install --no-save`, so the user's lockfile is untouched), run
- * `cmake-js compile`, and load the result once to prove it works.
+ * missing before doing anything); find the two header-only packages the
+ * build needs (node-api-headers, node-addon-api) next to the package, or
+ * install them into build/tools/ at the versions package.json's
+ * devDependencies pin (never into the user's project or lockfile); build
+ * with CMake as a release does (lib/binary/source-build.ts); load the result
+ * once to prove it works.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { cmakeBuild } from '../binary/source-build.js';
 import { FlowcastError } from '../errors.js';
 import { packageRoot } from '../native.js';
 import { parseOptions } from './options.js';
@@ -25,13 +27,14 @@ export const BUILD_HELP = `Usage: flowcast build-from-source [--dry-run]
 Compiles flowcast's native addon for this machine, inside the installed
 package (build/Release/flowcast.node; the loader then prefers it to the
 shipped binary). Needs cmake >= 3.18 and a C++17 compiler (g++ 8+, clang 7+,
-MSVC 2019+); installs cmake-js, node-addon-api and node-api-headers next to
-the package if they are missing (npm install --no-save, from the registry).
+MSVC 2019+); fetches the header-only packages node-api-headers and
+node-addon-api into the package's build/tools/ if they are missing (from the
+npm registry; your project and lockfile are not touched).
 
 Options:
-  --dry-run           print the steps without running them`;
+  --dry-run           check the tools and print the steps without running them`;
 
-const BUILD_PACKAGES = ['cmake-js', 'node-addon-api', 'node-api-headers'];
+const HEADER_PACKAGES = ['node-api-headers', 'node-addon-api'];
 
 /** The first `--version` line of `cmd`, or null when it does not run. */
 function versionOf(cmd: string): string | null {
@@ -53,28 +56,28 @@ function missingTools(): string[] {
   return missing;
 }
 
-/** The devDependencies ranges package.json pins for the build-only packages. */
+/** The devDependencies ranges package.json pins for the header packages. */
 function pinnedVersions(): string[] {
   const manifest = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { devDependencies?: Record<string, string> };
-  return BUILD_PACKAGES.map((name) => `${name}@${manifest.devDependencies?.[name] ?? 'latest'}`);
+  return HEADER_PACKAGES.map((name) => `${name}@${manifest.devDependencies?.[name] ?? 'latest'}`);
 }
 
-function resolvable(name: string): boolean {
+/** A require that resolves from `dir`, or null when `name` is not there. */
+function resolveFrom(dir: string, name: string): NodeJS.Require | null {
+  const require = createRequire(join(dir, 'package.json'));
   try {
-    createRequire(join(packageRoot, 'package.json')).resolve(`${name}/package.json`);
-    return true;
+    require.resolve(`${name}/package.json`);
+    return require;
   } catch {
-    return false;
+    return null;
   }
 }
 
-function step(description: string, cmd: string, args: string[], dryRun: boolean): void {
-  console.log(`${description}\n  $ ${[cmd, ...args].join(' ')}`);
-  if (dryRun) return;
-  const r = spawnSync(cmd, args, { cwd: packageRoot, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) {
-    throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: '${[cmd, ...args].join(' ')}' failed (${r.error?.message ?? `exit status ${r.status}`}); the output above says why`);
-  }
+/** node-api-headers' and node-addon-api's include dirs. */
+function includeDirs(from: NodeJS.Require): string[] {
+  const headers = from('node-api-headers') as { include_dir: string };
+  const addon = from('node-addon-api') as { include_dir: string };
+  return [resolve(headers.include_dir), resolve(addon.include_dir.replace(/"/g, ''))];
 }
 
 export async function buildCommand(argv: string[]): Promise<void> {
@@ -86,17 +89,35 @@ export async function buildCommand(argv: string[]): Promise<void> {
     throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source cannot start:\n${missing.map((m) => `- ${m}`).join('\n')}`);
   }
   console.log(`Building flowcast's addon in ${packageRoot}`);
-  const absent = BUILD_PACKAGES.filter((name) => !resolvable(name));
-  if (absent.length) {
-    const pins = pinnedVersions().filter((spec) => absent.some((name) => spec.startsWith(`${name}@`)));
-    step(`Installing the build-only packages (${absent.join(', ')})`, 'npm', ['install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', ...pins], dryRun);
+  const tools = join(packageRoot, 'build', 'tools');
+  let from = HEADER_PACKAGES.every((name) => resolveFrom(packageRoot, name)) ? resolveFrom(packageRoot, HEADER_PACKAGES[0]!) : null;
+  if (!from && HEADER_PACKAGES.every((name) => resolveFrom(tools, name))) from = resolveFrom(tools, HEADER_PACKAGES[0]!);
+  if (!from) {
+    const args = ['install', '--prefix', tools, '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', ...pinnedVersions()];
+    console.log(`Fetching the Node-API headers into ${tools}\n  $ npm ${args.join(' ')}`);
+    if (dryRun) return;
+    mkdirSync(tools, { recursive: true });
+    const r = spawnSync('npm', args, { stdio: 'inherit', shell: process.platform === 'win32' });
+    if (r.status !== 0) throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: npm could not fetch ${pinnedVersions().join(', ')} (exit status ${r.status}); the output above says why`);
+    from = resolveFrom(tools, HEADER_PACKAGES[0]!);
+    if (!from || !resolveFrom(tools, HEADER_PACKAGES[1]!)) throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: npm finished but ${tools} lacks ${HEADER_PACKAGES.join(' or ')}`);
   }
-  const cmakeJs = dryRun && absent.includes('cmake-js') ? 'node_modules/cmake-js/bin/cmake-js' : createRequire(join(packageRoot, 'package.json')).resolve('cmake-js/bin/cmake-js');
-  step('Compiling (cmake-js, Node-API 8; no headers are downloaded)', process.execPath, [cmakeJs, 'compile', '--log-level', 'error'], dryRun);
-  if (dryRun) return;
+  // build/source holds CMake's files; the loader's build/Release/ gets only the addon.
+  const buildDir = join(packageRoot, 'build', 'source');
   const built = join(packageRoot, 'build', 'Release', 'flowcast.node');
-  if (!existsSync(built)) throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: the build finished but wrote no ${built}`);
-  const check = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(built)}); console.log(b.isa(), JSON.stringify(b.buildInfo()))`], { encoding: 'utf8' });
+  const build = { root: packageRoot, buildDir, includeDirs: includeDirs(from) };
+  if (dryRun) {
+    console.log(`Would build with CMake in ${buildDir} (CMAKE_JS_INC=${build.includeDirs.join(';')}) and copy the addon to ${built}`);
+    return;
+  }
+  try {
+    const out = cmakeBuild(build);
+    mkdirSync(dirname(built), { recursive: true });
+    copyFileSync(out, built);
+  } catch (err) {
+    throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: ${(err as Error).message}; the output above says why`);
+  }
+  const check = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(built)}); console.log(b.isa())`], { encoding: 'utf8' });
   if (check.status !== 0) throw new FlowcastError('ERR_FLOWCAST_BINARY_INVALID', `build-from-source: ${built} was built but does not load:\n${check.stderr}`);
-  console.log(`Built ${built} (kernel table ${check.stdout.trim().split(' ')[0]}); flowcast now loads it instead of the shipped binary.`);
+  console.log(`Built ${built} (kernel table ${check.stdout.trim()}); flowcast now loads it instead of the shipped binary.`);
 }

@@ -13,10 +13,10 @@ It reports a binary that does not load instead of failing. Include
 
 Options:
   --json              print the report as JSON
-  --strict            exit with status 1 when any problem is listed (default:
-                      0, it is a report)`;
+  --strict            exit with status 1 when an error or a warning is listed
+                      (default: 0, it is a report; info lines never fail)`;
 
-/** Exit status: 0, or 1 with --strict when the report lists a problem. */
+/** Exit status: 0, or 1 with --strict when the report lists an error or a warning. */
 export async function doctorCommand(argv: string[]): Promise<number> {
   const { values } = parseOptions({
     args: argv,
@@ -28,5 +28,5 @@ export async function doctorCommand(argv: string[]): Promise<number> {
   }
   const report = await doctor();
   console.log(values.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
-  return values.strict && report.problems.length > 0 ? 1 : 0;
+  return values.strict && report.problems.some((p) => p.severity !== 'info') ? 1 : 0;
 }

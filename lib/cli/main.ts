@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { modelAndLevels, parseIntOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
 import { DATASETS_HELP, datasetsCommand } from './datasets-command.js';
+import { BUILD_HELP, buildCommand } from './build-command.js';
 import { DOCTOR_HELP, doctorCommand } from './doctor-command.js';
 import { EXPORT_HELP, exportCommand, predictOnnx } from './onnx-commands.js';
 import { DUPLICATES_HELP, DUPLICATES_MODEL_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
@@ -36,6 +37,7 @@ Commands:
   adf        stationarity tests (ADF, KPSS) on a series
   datasets   the data sets shipped with flowcast, and their paths
   doctor     which native binary, kernels and threads run, and why; problems and fixes
+  build-from-source  compile the native addon for this machine (installs never compile)
 
 Run 'flowcast <command> --help' for its options, 'flowcast --version' for the version.`,
   demo: `Usage: flowcast demo [--epochs N] [--data FILE] [--json] [options]
@@ -91,6 +93,7 @@ ${DUPLICATES_MODEL_HELP}
   backtest: BACKTEST_HELP,
   datasets: DATASETS_HELP,
   doctor: DOCTOR_HELP,
+  'build-from-source': BUILD_HELP,
 };
 
 function range(value: string | undefined, name: string, fallback?: [string, string]): [string, string] | undefined {
@@ -221,6 +224,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void | number>> = {
   backtest: backtestCommand,
   datasets: datasetsCommand,
   doctor: doctorCommand,
+  'build-from-source': buildCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
