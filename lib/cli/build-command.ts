@@ -18,7 +18,7 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { cmakeBuild } from '../binary/source-build.js';
-import { FlowcastError } from '../errors.js';
+import { BinaryLoadError, MissingDependencyError } from '../errors.js';
 import { packageRoot } from '../native.js';
 import { parseOptions } from './options.js';
 
@@ -40,6 +40,11 @@ const HEADER_PACKAGES = ['node-api-headers', 'node-addon-api'];
 function versionOf(cmd: string): string | null {
   const r = spawnSync(cmd, ['--version'], { encoding: 'utf8', shell: process.platform === 'win32' });
   return r.status === 0 ? (r.stdout.split('\n')[0] ?? '').trim() : null;
+}
+
+/** The build failed: there is no binary, and the output above says why. */
+function buildFailed(message: string, built: string): BinaryLoadError {
+  return new BinaryLoadError('ERR_FLOWCAST_NO_BINARY', `build-from-source: ${message}; the output above says why`, { found: 'a failed build', expected: built, tried: [built] });
 }
 
 /** What is missing for a source build, as messages with their fix. */
@@ -86,7 +91,7 @@ export async function buildCommand(argv: string[]): Promise<void> {
   const dryRun = values['dry-run'] === true;
   const missing = missingTools();
   if (missing.length) {
-    throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source cannot start:\n${missing.map((m) => `- ${m}`).join('\n')}`);
+    throw new MissingDependencyError(missing[0]!.startsWith('cmake') ? 'cmake' : 'a C++ compiler', `build-from-source cannot start:\n${missing.map((m) => `- ${m}`).join('\n')}`);
   }
   console.log(`Building flowcast's addon in ${packageRoot}`);
   const tools = join(packageRoot, 'build', 'tools');
@@ -98,9 +103,9 @@ export async function buildCommand(argv: string[]): Promise<void> {
     if (dryRun) return;
     mkdirSync(tools, { recursive: true });
     const r = spawnSync('npm', args, { stdio: 'inherit', shell: process.platform === 'win32' });
-    if (r.status !== 0) throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: npm could not fetch ${pinnedVersions().join(', ')} (exit status ${r.status}); the output above says why`);
+    if (r.status !== 0) throw buildFailed(`npm could not fetch ${pinnedVersions().join(', ')} (exit status ${r.status})`, tools);
     from = resolveFrom(tools, HEADER_PACKAGES[0]!);
-    if (!from || !resolveFrom(tools, HEADER_PACKAGES[1]!)) throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: npm finished but ${tools} lacks ${HEADER_PACKAGES.join(' or ')}`);
+    if (!from || !resolveFrom(tools, HEADER_PACKAGES[1]!)) throw buildFailed(`npm finished but ${tools} lacks ${HEADER_PACKAGES.join(' or ')}`, tools);
   }
   // build/source holds CMake's files; the loader's build/Release/ gets only the addon.
   const buildDir = join(packageRoot, 'build', 'source');
@@ -115,9 +120,11 @@ export async function buildCommand(argv: string[]): Promise<void> {
     mkdirSync(dirname(built), { recursive: true });
     copyFileSync(out, built);
   } catch (err) {
-    throw new FlowcastError('ERR_FLOWCAST_NO_BINARY', `build-from-source: ${(err as Error).message}; the output above says why`);
+    throw buildFailed((err as Error).message, built);
   }
   const check = spawnSync(process.execPath, ['-e', `const b = require(${JSON.stringify(built)}); console.log(b.isa())`], { encoding: 'utf8' });
-  if (check.status !== 0) throw new FlowcastError('ERR_FLOWCAST_BINARY_INVALID', `build-from-source: ${built} was built but does not load:\n${check.stderr}`);
+  if (check.status !== 0) {
+    throw new BinaryLoadError('ERR_FLOWCAST_BINARY_INVALID', `build-from-source: ${built} was built but does not load:\n${check.stderr}`, { found: 'a binary that does not load', expected: 'a loadable flowcast addon', tried: [built] });
+  }
   console.log(`Built ${built} (kernel table ${check.stdout.trim()}); flowcast now loads it instead of the shipped binary.`);
 }
