@@ -34,7 +34,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const { readBinaryHeader, describeHeader } = await import(join(root, 'dist/binary/header.js'));
 const { readElfDynamicInfo, newestVersion } = await import(join(root, 'dist/binary/elf-symbols.js'));
+const { readPeImports } = await import(join(root, 'dist/binary/pe-imports.js'));
 const { compareVersions, PREBUILT_TARGETS, GLIBC_FLOOR } = await import(join(root, 'dist/binary/platform.js'));
+const { cmakeBuild } = await import(join(root, 'dist/binary/source-build.js'));
 
 /**
  * How each tag is built. `toolchain`: a CMake toolchain file, used when the
@@ -59,6 +61,8 @@ const BUILDS = {
 /** Libraries a Linux binary may need: the C library, libm and libgcc_s, all there wherever Node runs. */
 const LINUX_NEEDED = new Set(['libc.so.6', 'libm.so.6', 'libgcc_s.so.1', 'libpthread.so.0', 'libdl.so.2', 'ld-linux-x86-64.so.2', 'ld-linux-aarch64.so.1']);
 const NAPI_EXPORTS = ['napi_register_module_v1', 'node_api_module_get_api_version_v1'];
+/** DLLs every Windows 10+ has, and node.exe (Node-API). Never the MinGW runtime's. */
+const WINDOWS_DLLS = /^(node\.exe|kernel32\.dll|msvcrt\.dll|advapi32\.dll|user32\.dll|ws2_32\.dll|bcrypt\.dll|ntdll\.dll|api-ms-win-[a-z0-9-]+\.dll)$/i;
 
 function defaultTargets() {
   if (process.platform === 'linux' && process.arch === 'x64') return ['linux-x64-gnu', 'linux-arm64-gnu', 'win32-x64'];
@@ -76,35 +80,25 @@ function run(cmd, args, options = {}) {
   if (r.status !== 0) throw new Error(`${shown}: exit status ${r.status}`);
 }
 
-function have(cmd) {
-  return spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-/** Builds one tag into build-release/<tag> and returns the unstripped binary's path. */
+/** Builds one tag into build-release/<tag> and returns the stripped binary's path. */
 function build(tag, jobs) {
   const spec = BUILDS[tag];
   if (!spec) throw new Error(`--targets: unknown tag '${tag}'; known: ${Object.keys(BUILDS).join(', ')}`);
   const dir = join(root, 'build-release', tag);
   rmSync(dir, { recursive: true, force: true });
   const native = `${process.platform}-${process.arch}` === spec.host;
-  const args = [
-    '-S', root, '-B', dir,
-    '-DCMAKE_BUILD_TYPE=Release',
-    `-DCMAKE_JS_INC=${require('node-api-headers').include_dir};${resolve(root, require('node-addon-api').include_dir.replace(/^"|"$/g, ''))}`,
-    `-DFLOWCAST_TARGET=${tag}`,
-    ...(spec.cmake ?? []),
-  ];
-  if (!native) {
-    if (!spec.toolchain) throw new Error(`${tag} cannot be built on ${process.platform}-${process.arch}: build it on ${spec.host} and pass it with --prebuilds`);
-    args.push(`-DCMAKE_TOOLCHAIN_FILE=${join(root, spec.toolchain)}`);
-  }
-  if (have('ninja')) args.push('-G', 'Ninja');
-  run('cmake', args);
-  run('cmake', ['--build', dir, '--target', 'flowcast', '--parallel', String(jobs)]);
-  const out = [join(dir, 'flowcast.node'), join(dir, 'Release', 'flowcast.node')].find(existsSync);
-  if (!out) throw new Error(`${tag}: the build wrote no flowcast.node under ${dir}`);
+  if (!native && !spec.toolchain) throw new Error(`${tag} cannot be built on ${process.platform}-${process.arch}: build it on ${spec.host} and pass it with --prebuilds`);
+  const out = cmakeBuild({
+    root,
+    buildDir: dir,
+    includeDirs: [require('node-api-headers').include_dir, resolve(root, require('node-addon-api').include_dir.replace(/^"|"$/g, ''))],
+    target: tag,
+    toolchain: native ? undefined : join(root, spec.toolchain),
+    defines: spec.cmake ?? [],
+    jobs,
+  });
   const stripped = join(dir, 'flowcast.stripped.node');
   cpSync(out, stripped);
   const strip = native ? spec.hostStrip : spec.strip;
@@ -136,6 +130,18 @@ function check(tag, path) {
     ].filter(Boolean);
     if (problems.length) throw new Error(`${path} (${tag}):\n- ${problems.join('\n- ')}`);
     record.glibcFloor = glibc;
+  }
+  if (format === 'pe') {
+    const { dlls, exports } = readPeImports(path);
+    const extra = dlls.filter((dll) => !WINDOWS_DLLS.test(dll));
+    const exported = exports.filter((name) => !NAPI_EXPORTS.includes(name));
+    const problems = [
+      extra.length ? `imports DLLs a plain Windows lacks: ${extra.join(', ')} (link the MinGW runtime statically)` : null,
+      !dlls.some((dll) => /^node\.exe$/i.test(dll)) ? 'does not import Node-API from node.exe' : null,
+      exported.length ? `exports more than Node-API's entry points: ${exported.slice(0, 5).join(', ')}` : null,
+    ].filter(Boolean);
+    if (problems.length) throw new Error(`${path} (${tag}):\n- ${problems.join('\n- ')}`);
+    record.imports = dlls;
   }
   return record;
 }

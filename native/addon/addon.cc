@@ -16,6 +16,7 @@
 //       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[],
 //       options?: { loss?: 'mse' | 'mae' | 'huber', huberDelta?: number, seed?: number }):
 //       { loss: number, gradients: Float64Array, output: Float64Array }
+#include <cstdint>
 #include <napi.h>
 
 #include <algorithm>
@@ -100,7 +101,7 @@ Napi::Value PeakGflops(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   const int threads = std::max(1, info[1].As<Napi::Number>().Int32Value());
-  const long iterations = (long)info[2].As<Napi::Number>().Int64Value();
+  const int64_t iterations = (int64_t)info[2].As<Napi::Number>().Int64Value();
   // One plain thread per loop (not the pool, whose dynamic task claiming
   // could let one thread run several loops).
   std::vector<double> sink(threads);

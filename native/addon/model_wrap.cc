@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "addon/model_wrap.h"
 
 #include <cstring>
@@ -311,7 +312,7 @@ void ModelWrap::Construct(const Napi::CallbackInfo& info) {
     StatusError(env, FC_STATUS_OUT_OF_MEMORY, "allocating the parameters").ThrowAsJavaScriptException();
     return;
   }
-  external_bytes_ = (long)(net_->num_params() * 2 * sizeof(float));
+  external_bytes_ = (int64_t)(net_->num_params() * 2 * sizeof(float));
   Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
 }
 
@@ -476,10 +477,10 @@ Napi::Value ModelWrap::GetTrainingState(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::SetTrainingState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
-  const auto len = [&](int i) { return info[i].IsTypedArray() ? (long)info[i].As<Napi::TypedArray>().ElementLength() : -1L; };
+  const auto len = [&](int i) { return info[i].IsTypedArray() ? (int64_t)info[i].As<Napi::TypedArray>().ElementLength() : -INT64_C(1); };
   if (!compiled_ || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsTypedArray() ||
-      !info[4].IsTypedArray() || len(1) != (long)optimizer_.m.size() || len(2) != (long)optimizer_.v.size() ||
-      len(3) != (long)optimizer_.ga.size() || len(4) != 8) {
+      !info[4].IsTypedArray() || len(1) != (int64_t)optimizer_.m.size() || len(2) != (int64_t)optimizer_.v.size() ||
+      len(3) != (int64_t)optimizer_.ga.size() || len(4) != 8) {
     StatusError(env, FC_STATUS_INVALID_ARGUMENT, "the training state does not match the compiled optimizer").ThrowAsJavaScriptException();
     return env.Undefined();
   }

@@ -27,6 +27,7 @@
 #ifndef FLOWCAST_ADDON_MODEL_WRAP_H
 #define FLOWCAST_ADDON_MODEL_WRAP_H
 
+#include <cstdint>
 #include <napi.h>
 
 #include <atomic>
@@ -106,7 +107,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   std::atomic<bool> cancel_{false};
   const char* busy_ = nullptr;  // what the model is busy with, or null
   static inline int running_ = 0;
-  long external_bytes_ = 0;
+  int64_t external_bytes_ = 0;
 };
 
 }  // namespace fc_addon

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "core/network.h"
 
 #include <algorithm>
@@ -28,9 +29,9 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
     L.in = in;
     if (is_recurrent(L.spec.kind)) {
       const int G = gate_blocks(L.spec.kind) * L.spec.units;
-      L.w_t.assign((long)in * G, T(0));
+      L.w_t.assign((int64_t)in * G, T(0));
       L.bias_sum.assign(G, T(0));
-      L.r_t.assign((long)L.spec.units * G, T(0));
+      L.r_t.assign((int64_t)L.spec.units * G, T(0));
       L.w_t_packed.assign(kern_.packed_b_size(in, G), T(0));
       L.r_t_packed.assign(kern_.packed_b_size(L.spec.units, G), T(0));
       L.r_packed.assign(kern_.packed_b_size(G, L.spec.units), T(0));
@@ -47,13 +48,13 @@ Network<T>::Network(const NetworkSpec& spec, const KernelTable<T>& kernels, bool
     in = L.spec.units;
   }
   seq_out_ = spec_.layers[last_lstm_].return_sequences;
-  long narrow = 0;
+  int64_t narrow = 0;
   for (const Layer& L : layers_)
-    if (is_recurrent(L.spec.kind) && L.in <= kNarrowInput) narrow = std::max(narrow, (long)L.in * gate_blocks(L.spec.kind) * L.spec.units);
+    if (is_recurrent(L.spec.kind) && L.in <= kNarrowInput) narrow = std::max(narrow, (int64_t)L.in * gate_blocks(L.spec.kind) * L.spec.units);
   dW_ih_t_.assign(narrow, T(0));
-  long gates_max = 0;
+  int64_t gates_max = 0;
   for (const Layer& L : layers_)
-    gates_max = std::max(gates_max, (long)gate_blocks(L.spec.kind) * L.spec.units);
+    gates_max = std::max(gates_max, (int64_t)gate_blocks(L.spec.kind) * L.spec.units);
   col_sums_.assign(gates_max, T(0));
   for (size_t k = 0; k < layers_.size(); k++) {
     Layer& L = layers_[k];
@@ -91,14 +92,14 @@ void Network<T>::gemm(bool ta, bool tb, int M, int N, int K, const T* A, int lda
     const int chunk = 8 * ((blocks + tasks - 1) / tasks);
     pool_->parallel_for((M + chunk - 1) / chunk, [&](int p) {
       const int m0 = p * chunk, m = std::min(chunk, M - m0);
-      kern_.gemm(ta, tb, m, N, K, ta ? A + m0 : A + (long)m0 * lda, lda, B, ldb, beta, C + (long)m0 * ldc, ldc);
+      kern_.gemm(ta, tb, m, N, K, ta ? A + m0 : A + (int64_t)m0 * lda, lda, B, ldb, beta, C + (int64_t)m0 * ldc, ldc);
     });
   } else {
     const int panels = (N + 31) / 32;
     const int chunk = 32 * ((panels + 4 * tasks - 1) / (4 * tasks));
     pool_->parallel_for((N + chunk - 1) / chunk, [&](int p) {
       const int n0 = p * chunk, n = std::min(chunk, N - n0);
-      kern_.gemm(ta, tb, M, n, K, A, lda, tb ? B + (long)n0 * ldb : B + n0, ldb, beta, C + n0, ldc);
+      kern_.gemm(ta, tb, M, n, K, A, lda, tb ? B + (int64_t)n0 * ldb : B + n0, ldb, beta, C + n0, ldc);
     });
   }
 }
@@ -116,8 +117,8 @@ void Network<T>::for_row_blocks(int B, double work, const std::function<void(int
   }
   const int blocks = std::min(tasks, B);
   pool_->parallel_for(blocks, [&](int p) {
-    const int b0 = (int)((long)B * p / blocks);
-    fn(b0, (int)((long)B * (p + 1) / blocks) - b0);
+    const int b0 = (int)((int64_t)B * p / blocks);
+    fn(b0, (int)((int64_t)B * (p + 1) / blocks) - b0);
   });
 }
 
@@ -131,7 +132,7 @@ static void transpose(const T* in, int rows, int cols, T* out) {
     for (int c0 = 0; c0 < cols; c0 += kTile) {
       const int r1 = std::min(rows, r0 + kTile), c1 = std::min(cols, c0 + kTile);
       for (int c = c0; c < c1; c++)
-        for (int r = r0; r < r1; r++) out[(long)c * rows + r] = in[(long)r * cols + c];
+        for (int r = r0; r < r1; r++) out[(int64_t)c * rows + r] = in[(int64_t)r * cols + c];
     }
 }
 
@@ -148,13 +149,13 @@ void Network<T>::zero_grads() {
 template <typename T>
 void Network<T>::ensure_capacity(int B) {
   if (B <= capacity_) return;
-  const long TT = spec_.steps;
+  const int64_t TT = spec_.steps;
   int hmax = 1;
   for (Layer& L : layers_) {
     const int H = L.spec.units;
-    const long rows = (long)L.rows_per_sample * B;
+    const int64_t rows = (int64_t)L.rows_per_sample * B;
     if (is_recurrent(L.spec.kind)) {
-      const long G = (long)gate_blocks(L.spec.kind) * H;
+      const int64_t G = (int64_t)gate_blocks(L.spec.kind) * H;
       hmax = std::max(hmax, H);
       L.gates.assign(TT * B * G, T(0));
       L.dgates.assign(TT * B * G, T(0));
@@ -175,9 +176,9 @@ void Network<T>::ensure_capacity(int B) {
   }
   x_tm_.assign(TT * B * spec_.features, T(0));
   ones_.assign(TT * B, T(1));
-  dh_.assign((long)B * hmax, T(0));
-  dh_next_.assign((long)B * hmax, T(0));
-  dc_.assign((long)B * hmax, T(0));
+  dh_.assign((int64_t)B * hmax, T(0));
+  dh_next_.assign((int64_t)B * hmax, T(0));
+  dc_.assign((int64_t)B * hmax, T(0));
   capacity_ = B;
 }
 
@@ -190,10 +191,10 @@ template <typename T>
 const T* Network<T>::layer_output(int k) const {
   const Layer& L = layers_[k];
   if (!is_recurrent(L.spec.kind)) return L.out.data();
-  const long BH = (long)batch_ * L.spec.units;
+  const int64_t BH = (int64_t)batch_ * L.spec.units;
   // hs slot t+1 holds h after step t: the whole sequence is hs[1..T], the
   // last step alone is hs[T].
-  return L.spec.return_sequences ? L.hs.data() + BH : L.hs.data() + (long)spec_.steps * BH;
+  return L.spec.return_sequences ? L.hs.data() + BH : L.hs.data() + (int64_t)spec_.steps * BH;
 }
 
 template <typename T>
@@ -207,7 +208,7 @@ void Network<T>::forward(const T* x, const int64_t* rows, int64_t start, int B, 
     const int64_t r = rows ? rows[b] : start + b;
     const T* src = x + r * in_per_sample();
     for (int t = 0; t < TT; t++)
-      std::memcpy(&x_tm_[((long)t * B + b) * F], src + (long)t * F, sizeof(T) * F);
+      std::memcpy(&x_tm_[((int64_t)t * B + b) * F], src + (int64_t)t * F, sizeof(T) * F);
   }
   for (size_t k = 0; k < layers_.size(); k++) {
     if (is_recurrent(layers_[k].spec.kind))
@@ -225,7 +226,7 @@ void Network<T>::recurrent_forward(int k, const T* x, bool update_state) {
   const LayerKind kind = L.spec.kind;
   const bool lstm = kind == LayerKind::kLstm;
   const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = gate_blocks(kind) * H;
-  const long BH = (long)B * H;
+  const int64_t BH = (int64_t)B * H;
   const T* W = params_.data() + L.w_off;   // (G, I)
   const T* R = params_.data() + L.r_off;   // (G, H)
   const T* bi = params_.data() + L.bi_off;  // (G)
@@ -235,10 +236,10 @@ void Network<T>::recurrent_forward(int k, const T* x, bool update_state) {
   if (L.spec.stateful && state_rows_ > 0) {
     const int n = std::min(B, state_rows_);
     std::memcpy(L.hs.data(), L.state_h.data(), sizeof(T) * n * H);
-    std::fill(L.hs.begin() + (long)n * H, L.hs.begin() + BH, T(0));
+    std::fill(L.hs.begin() + (int64_t)n * H, L.hs.begin() + BH, T(0));
     if (lstm) {
       std::memcpy(L.cs.data(), L.state_c.data(), sizeof(T) * n * H);
-      std::fill(L.cs.begin() + (long)n * H, L.cs.begin() + BH, T(0));
+      std::fill(L.cs.begin() + (int64_t)n * H, L.cs.begin() + BH, T(0));
     }
   } else {
     std::fill(L.hs.begin(), L.hs.begin() + BH, T(0));
@@ -265,21 +266,21 @@ void Network<T>::recurrent_forward(int k, const T* x, bool update_state) {
   //        since n = tanh(Zx_n + r * Zh_n) needs Zh_n alone (reset after, as torch.nn.GRU)
   T* Z = L.gates.data();
   for_row_blocks(B, (double)G * (H + I) * TT, [&](int b0, int nb) {
-    const long o = (long)b0 * H;
+    const int64_t o = (int64_t)b0 * H;
     for (int t = 0; t < TT; t++) {
-      T* Zt = Z + (long)t * B * G + (long)b0 * G;
-      T* Zh = kind == LayerKind::kGru ? L.zh.data() + (long)t * B * G + (long)b0 * G : Zt;
+      T* Zt = Z + (int64_t)t * B * G + (int64_t)b0 * G;
+      T* Zh = kind == LayerKind::kGru ? L.zh.data() + (int64_t)t * B * G + (int64_t)b0 * G : Zt;
       const T* h_prev = L.hs.data() + t * BH + o;
       T* h = L.hs.data() + (t + 1) * BH + o;
       for (int r = 0; r < nb; r++) {
         if (kind == LayerKind::kGru) {
-          std::memcpy(Zt + (long)r * G, bi, sizeof(T) * G);
-          std::memcpy(Zh + (long)r * G, bh, sizeof(T) * G);
+          std::memcpy(Zt + (int64_t)r * G, bi, sizeof(T) * G);
+          std::memcpy(Zh + (int64_t)r * G, bh, sizeof(T) * G);
         } else {
-          std::memcpy(Zt + (long)r * G, L.bias_sum.data(), sizeof(T) * G);
+          std::memcpy(Zt + (int64_t)r * G, L.bias_sum.data(), sizeof(T) * G);
         }
       }
-      kern_.gemm_packed_b(nb, 0, G, G, I, x + ((long)t * B + b0) * I, I, L.w_t_packed.data(), T(1), Zt, G);
+      kern_.gemm_packed_b(nb, 0, G, G, I, x + ((int64_t)t * B + b0) * I, I, L.w_t_packed.data(), T(1), Zt, G);
       kern_.gemm_packed_b(nb, 0, G, G, H, h_prev, H, L.r_t_packed.data(), T(1), Zh, G);
       if (kind == LayerKind::kLstm) {
         // Hard-sigmoid gates (Keras 2) take the scalar cell: no SIMD twin for a rare option.
@@ -298,8 +299,8 @@ void Network<T>::recurrent_forward(int k, const T* x, bool update_state) {
       // Grow every stateful layer's state to B rows; new rows start at zero.
       for (Layer& S : layers_) {
         if (!is_recurrent(S.spec.kind)) continue;
-        S.state_h.resize((long)B * S.spec.units, T(0));
-        S.state_c.resize((long)B * S.spec.units, T(0));
+        S.state_h.resize((int64_t)B * S.spec.units, T(0));
+        S.state_c.resize((int64_t)B * S.spec.units, T(0));
       }
       state_rows_ = B;
     }
@@ -334,14 +335,14 @@ static T activation_grad(Activation a, T y) {
 template <typename T>
 void Network<T>::dense_forward(int k, const T* x) {
   Layer& L = layers_[k];
-  const long rows = (long)L.rows_per_sample * batch_;
+  const int64_t rows = (int64_t)L.rows_per_sample * batch_;
   const int O = L.spec.units, I = L.in;
   const T* W = params_.data() + L.w_off;  // (O, I)
   const T* b = params_.data() + L.bi_off;
   T* y = L.out.data();
   // y = act(x W^T + b)
   gemm(false, true, (int)rows, O, I, x, I, W, I, T(0), y, O);
-  for (long r = 0; r < rows; r++)
+  for (int64_t r = 0; r < rows; r++)
     for (int o = 0; o < O; o++) y[r * O + o] = activate(L.spec.activation, y[r * O + o] + b[o]);
 }
 
@@ -362,13 +363,13 @@ static inline double dropout_uniform(uint64_t seed, uint64_t step, uint64_t laye
 template <typename T>
 void Network<T>::dropout_forward(int k, const T* x) {
   Layer& L = layers_[k];
-  const long n = (long)L.rows_per_sample * batch_ * L.spec.units;
+  const int64_t n = (int64_t)L.rows_per_sample * batch_ * L.spec.units;
   if (!training_ || L.spec.rate == 0.0) {
     std::memcpy(L.out.data(), x, sizeof(T) * n);
     return;
   }
   const T keep_scale = T(1.0 / (1.0 - L.spec.rate));
-  for (long e = 0; e < n; e++) {
+  for (int64_t e = 0; e < n; e++) {
     const bool keep = dropout_uniform(dropout_seed_, dropout_step_, (uint64_t)k, (uint64_t)e) >= L.spec.rate;
     L.mask[e] = keep ? keep_scale : T(0);
     L.out[e] = x[e] * L.mask[e];
@@ -379,12 +380,12 @@ void Network<T>::dropout_forward(int k, const T* x) {
 template <typename T>
 void Network<T>::dropout_backward(int k, T* dx) {
   const Layer& L = layers_[k];
-  const long n = (long)L.rows_per_sample * batch_ * L.spec.units;
+  const int64_t n = (int64_t)L.rows_per_sample * batch_ * L.spec.units;
   if (!training_ || L.spec.rate == 0.0) {
     std::memcpy(dx, L.dy.data(), sizeof(T) * n);
     return;
   }
-  for (long e = 0; e < n; e++) dx[e] = L.dy[e] * L.mask[e];
+  for (int64_t e = 0; e < n; e++) dx[e] = L.dy[e] * L.mask[e];
 }
 
 template <typename T>
@@ -393,7 +394,7 @@ void Network<T>::copy_output(T* out) const {
   const T* y = layer_output((int)layers_.size() - 1);  // (S*B, O), time-major
   for (int b = 0; b < B; b++)
     for (int t = 0; t < S; t++)
-      std::memcpy(out + ((long)b * S + t) * O, y + ((long)t * B + b) * O, sizeof(T) * O);
+      std::memcpy(out + ((int64_t)b * S + t) * O, y + ((int64_t)t * B + b) * O, sizeof(T) * O);
 }
 
 template <typename T>
@@ -408,8 +409,8 @@ double Network<T>::loss(const T* y, const int64_t* rows, int64_t start, int B) {
     const T* target = y + r * out_per_sample();
     for (int t = 0; t < S; t++)
       for (int o = 0; o < O; o++) {
-        const long i = ((long)t * B + b) * O + o;
-        const double e = (double)yhat[i] - (double)target[(long)t * O + o];
+        const int64_t i = ((int64_t)t * B + b) * O + o;
+        const double e = (double)yhat[i] - (double)target[(int64_t)t * O + o];
         const double a = std::fabs(e), sign = (e > 0) - (e < 0);
         switch (loss_kind_) {
           case LossKind::kMse:
@@ -452,13 +453,13 @@ void Network<T>::backward() {
 template <typename T>
 void Network<T>::dense_backward(int k, const T* x, T* dx) {
   Layer& L = layers_[k];
-  const long rows = (long)L.rows_per_sample * batch_;
+  const int64_t rows = (int64_t)L.rows_per_sample * batch_;
   const int O = L.spec.units, I = L.in;
   const T* W = params_.data() + L.w_off;
   T* dW = grads_.data() + L.w_off;
   T* db = grads_.data() + L.bi_off;
   T* dz = L.dy.data();  // dL/dy, turned into dL/dz in place
-  for (long r = 0; r < rows; r++)
+  for (int64_t r = 0; r < rows; r++)
     for (int o = 0; o < O; o++) {
       dz[r * O + o] *= activation_grad(L.spec.activation, L.out[r * O + o]);
       db[o] += dz[r * O + o];
@@ -473,7 +474,7 @@ void Network<T>::recurrent_backward(int k, const T* x, T* dx) {
   const LayerKind kind = L.spec.kind;
   const bool gru = kind == LayerKind::kGru;
   const int B = batch_, TT = spec_.steps, H = L.spec.units, I = L.in, G = gate_blocks(kind) * H;
-  const long BH = (long)B * H;
+  const int64_t BH = (int64_t)B * H;
   const T* W = params_.data() + L.w_off;
   const T* R = params_.data() + L.r_off;
   T* dW = grads_.data() + L.w_off;
@@ -492,20 +493,20 @@ void Network<T>::recurrent_backward(int k, const T* x, T* dx) {
   // BPTT, t = T-1 .. 0, rows independent: one block of rows per thread, which
   // also passes dz_t down to the layer below (dX_t = dz_t W_ih) while dz_t is in cache.
   for_row_blocks(B, (double)G * (H + (dx ? I : 0)) * TT, [&](int b0, int nb) {
-    const long o = (long)b0 * H, n = (long)nb * H;
+    const int64_t o = (int64_t)b0 * H, n = (int64_t)nb * H;
     for (int t = TT - 1; t >= 0; t--) {
       const T* dy_t = L.spec.return_sequences ? dy + t * BH : (t == TT - 1 ? dy : nullptr);
-      for (long s = o; s < o + n; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
-      T* dZt = L.dgates.data() + (long)t * B * G + (long)b0 * G;
-      const T* At = L.gates.data() + (long)t * B * G + (long)b0 * G;
+      for (int64_t s = o; s < o + n; s++) dh[s] = dh_next[s] + (dy_t ? dy_t[s] : T(0));
+      T* dZt = L.dgates.data() + (int64_t)t * B * G + (int64_t)b0 * G;
+      const T* At = L.gates.data() + (int64_t)t * B * G + (int64_t)b0 * G;
       // dZh_t: the gradient of the hidden projection (the same as dZ_t but for the GRU).
-      T* dZh = gru ? L.dzh.data() + (long)t * B * G + (long)b0 * G : dZt;
+      T* dZh = gru ? L.dzh.data() + (int64_t)t * B * G + (int64_t)b0 * G : dZt;
       if (kind == LayerKind::kLstm) {
         (L.spec.hard_sigmoid ? &ref::lstm_cell_backward<T, true> : kern_.lstm_cell_backward)(
             nb, H, At, L.cs.data() + t * BH + o, L.tanh_c.data() + t * BH + o, dh + o, dc + o, dZt);
       } else if (gru) {
         // Writes dZx_t, dZh_t and, into dh_next, the direct part z * dh of dL/dh_{t-1}.
-        ref::gru_cell_backward(nb, H, At, L.zh.data() + (long)t * B * G + (long)b0 * G, L.hs.data() + t * BH + o, dh + o,
+        ref::gru_cell_backward(nb, H, At, L.zh.data() + (int64_t)t * B * G + (int64_t)b0 * G, L.hs.data() + t * BH + o, dh + o,
                                dZt, dZh, dh_next + o);
       } else {
         ref::rnn_cell_backward(nb, H, At, dh + o, dZt, L.spec.activation == Activation::kRelu);
@@ -513,7 +514,7 @@ void Network<T>::recurrent_backward(int k, const T* x, T* dx) {
       // h_{t-1} feeds step t through W_hh: dh_{t-1} (recurrent part) = dZh_t W_hh
       // (added to the GRU's direct part).
       if (t > 0) kern_.gemm_packed_b(nb, 0, H, H, G, dZh, G, L.r_packed.data(), gru ? T(1) : T(0), dh_next + o, H);
-      if (dx) kern_.gemm_packed_b(nb, 0, I, I, G, dZt, G, L.w_packed.data(), T(0), dx + ((long)t * B + b0) * I, I);
+      if (dx) kern_.gemm_packed_b(nb, 0, I, I, G, dZt, G, L.w_packed.data(), T(0), dx + ((int64_t)t * B + b0) * I, I);
     }
   });
   const T* dZ = L.dgates.data();                          // dZ_x (T*B, G)
@@ -525,7 +526,7 @@ void Network<T>::recurrent_backward(int k, const T* x, T* dx) {
     T* dWt = dW_ih_t_.data();
     gemm(true, false, I, G, rows, x, I, dZ, G, T(0), dWt, G);
     for (int g = 0; g < G; g++)
-      for (int i = 0; i < I; i++) dW[(long)g * I + i] += dWt[(long)i * G + g];
+      for (int i = 0; i < I; i++) dW[(int64_t)g * I + i] += dWt[(int64_t)i * G + g];
   } else {
     gemm(true, false, G, I, rows, dZ, G, x, I, T(1), dW, I);  // dW_ih += dZ^T X
   }
@@ -573,8 +574,8 @@ void Network<T>::set_state(int k, const T* h, const T* c, int rows) {
   if (rows > state_rows_) {
     for (Layer& S : layers_) {
       if (!is_recurrent(S.spec.kind)) continue;
-      S.state_h.resize((long)rows * S.spec.units, T(0));
-      S.state_c.resize((long)rows * S.spec.units, T(0));
+      S.state_h.resize((int64_t)rows * S.spec.units, T(0));
+      S.state_c.resize((int64_t)rows * S.spec.units, T(0));
     }
     state_rows_ = rows;
   }
@@ -586,9 +587,9 @@ void Network<T>::set_state(int k, const T* h, const T* c, int rows) {
 template <typename T>
 void Network<T>::get_state(int k, T* h, T* c, int rows) const {
   const Layer& L = layers_[k];
-  const long n = (long)std::min(rows, state_rows_) * L.spec.units;
-  std::fill(h, h + (long)rows * L.spec.units, T(0));
-  std::fill(c, c + (long)rows * L.spec.units, T(0));
+  const int64_t n = (int64_t)std::min(rows, state_rows_) * L.spec.units;
+  std::fill(h, h + (int64_t)rows * L.spec.units, T(0));
+  std::fill(c, c + (int64_t)rows * L.spec.units, T(0));
   if (n > 0) {
     std::memcpy(h, L.state_h.data(), sizeof(T) * n);
     std::memcpy(c, L.state_c.data(), sizeof(T) * n);

@@ -51,7 +51,7 @@ class Network {
   const NetworkSpec& spec() const { return spec_; }
   const KernelTable<T>& kernels() const { return kern_; }
   const std::vector<ParamEntry>& layout() const { return layout_; }
-  long num_params() const { return num_params_; }
+  int64_t num_params() const { return num_params_; }
   // Mutable access counts as a change: the packed copies of the recurrent
   // weights are rebuilt before the next forward (see packed_version).
   T* params() {
@@ -68,8 +68,8 @@ class Network {
   // LSTM returns sequences, else 1).
   int out_steps() const { return seq_out_ ? spec_.steps : 1; }
   int out_units() const { return spec_.layers.back().units; }
-  long out_per_sample() const { return (long)out_steps() * out_units(); }
-  long in_per_sample() const { return (long)spec_.steps * spec_.features; }
+  int64_t out_per_sample() const { return (int64_t)out_steps() * out_units(); }
+  int64_t in_per_sample() const { return (int64_t)spec_.steps * spec_.features; }
 
   // Runs B samples. Sample s of the batch is x + row(s) * in_per_sample(),
   // with row(s) = rows[s] if rows is non-null, else start + s. With
@@ -127,7 +127,7 @@ class Network {
   struct Layer {
     LayerSpec spec;
     int in = 0;  // input width
-    long w_off = 0, r_off = 0, bi_off = 0, bh_off = 0;  // LSTM: weight_ih, weight_hh, bias_ih, bias_hh
+    int64_t w_off = 0, r_off = 0, bi_off = 0, bh_off = 0;  // LSTM: weight_ih, weight_hh, bias_ih, bias_hh
     // Dense: w_off = weight (O, I), bi_off = bias (O)
     int rows_per_sample = 1;  // output rows per sample: T (sequence) or 1
     std::vector<T> w_t, r_t;                        // LSTM: weight_ih^T (I, 4H), weight_hh^T (H, 4H)
@@ -160,7 +160,7 @@ class Network {
   bool threaded_ = false;
   ThreadPool* pool_ = nullptr;  // set per forward/backward when threaded_
   std::vector<ParamEntry> layout_;
-  long num_params_ = 0;
+  int64_t num_params_ = 0;
   std::vector<T> params_, grads_;
   uint64_t params_version_ = 0;
   std::vector<Layer> layers_;

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "core/optimizer.h"
 
 #include <algorithm>
@@ -8,13 +9,13 @@ namespace fc {
 
 namespace {
 
-constexpr long kChunk = 1 << 14;
+constexpr int64_t kChunk = 1 << 14;
 
 // Runs fn(lo, len) over fixed chunks of [0, n), on the pool when given.
-void for_chunks(long n, ThreadPool* pool, const std::function<void(long, long)>& fn) {
+void for_chunks(int64_t n, ThreadPool* pool, const std::function<void(int64_t, int64_t)>& fn) {
   const int chunks = (int)((n + kChunk - 1) / kChunk);
   auto body = [&](int c) {
-    const long lo = c * kChunk;
+    const int64_t lo = c * kChunk;
     fn(lo, std::min(n, lo + kChunk) - lo);
   };
   if (pool)
@@ -32,9 +33,9 @@ struct Update {
   float lr, b1, b2, eps, mu, a, wd, bc1, bc2sqrt;
   bool first;
 
-  bool operator()(bool write, long lo, long len, float* p, const float* g, float* m, float* v, float* ga) const {
+  bool operator()(bool write, int64_t lo, int64_t len, float* p, const float* g, float* m, float* v, float* ga) const {
     bool bad = false;
-    for (long i = lo; i < lo + len; i++) {
+    for (int64_t i = lo; i < lo + len; i++) {
       float pi = p[i], gi = g[i], mi = m[i], vi = v[i], gai = ga ? ga[i] : 0.0f;
       switch (c.kind) {
         case OptimizerKind::kAdamW: {
@@ -88,7 +89,7 @@ struct Update {
 
 }  // namespace
 
-void Optimizer::reset(const OptimizerConfig& c, long n) {
+void Optimizer::reset(const OptimizerConfig& c, int64_t n) {
   config = c;
   m.assign(n, 0.0f);
   v.assign(n, 0.0f);
@@ -96,20 +97,20 @@ void Optimizer::reset(const OptimizerConfig& c, long n) {
   step_count = 0;
 }
 
-bool Optimizer::clip(float* grads, long n, ThreadPool* pool) {
+bool Optimizer::clip(float* grads, int64_t n, ThreadPool* pool) {
   if (config.clip_value > 0.0) {
     const float c = (float)config.clip_value;
-    for_chunks(n, pool, [&](long lo, long len) {
-      for (long i = lo; i < lo + len; i++) grads[i] = std::min(c, std::max(-c, grads[i]));
+    for_chunks(n, pool, [&](int64_t lo, int64_t len) {
+      for (int64_t i = lo; i < lo + len; i++) grads[i] = std::min(c, std::max(-c, grads[i]));
     });
   }
   if (config.clip_norm > 0.0) {
     // ||g||_2 in double, chunk partial sums added in chunk order: the same at any thread count.
     const int chunks = (int)((n + kChunk - 1) / kChunk);
     std::vector<double> partial(chunks, 0.0);
-    for_chunks(n, pool, [&](long lo, long len) {
+    for_chunks(n, pool, [&](int64_t lo, int64_t len) {
       double s = 0.0;
-      for (long i = lo; i < lo + len; i++) s += (double)grads[i] * grads[i];
+      for (int64_t i = lo; i < lo + len; i++) s += (double)grads[i] * grads[i];
       partial[lo / kChunk] = s;
     });
     double total = 0.0;
@@ -119,15 +120,15 @@ bool Optimizer::clip(float* grads, long n, ThreadPool* pool) {
     const double coef = config.clip_norm / (norm + 1e-6);
     if (coef < 1.0) {
       const float f = (float)coef;
-      for_chunks(n, pool, [&](long lo, long len) {
-        for (long i = lo; i < lo + len; i++) grads[i] *= f;
+      for_chunks(n, pool, [&](int64_t lo, int64_t len) {
+        for (int64_t i = lo; i < lo + len; i++) grads[i] *= f;
       });
     }
   }
   return true;
 }
 
-bool Optimizer::step(const KernelTable<float>& k, float* params, float* grads, long n, ThreadPool* pool) {
+bool Optimizer::step(const KernelTable<float>& k, float* params, float* grads, int64_t n, ThreadPool* pool) {
   if (!clip(grads, n, pool)) return false;
   const double t = (double)(step_count + 1);
   const int chunks = (int)((n + kChunk - 1) / kChunk);
@@ -136,12 +137,12 @@ bool Optimizer::step(const KernelTable<float>& k, float* params, float* grads, l
     const float alpha = (float)(config.learning_rate * std::sqrt(1.0 - std::pow(config.beta2, t)) /
                                 (1.0 - std::pow(config.beta1, t)));
     const float b1 = (float)config.beta1, b2 = (float)config.beta2, eps = (float)config.epsilon;
-    for_chunks(n, pool, [&](long lo, long len) {
+    for_chunks(n, pool, [&](int64_t lo, int64_t len) {
       bad[lo / kChunk] = (char)k.adam_check(len, params + lo, grads + lo, m.data() + lo, v.data() + lo, alpha, b1, b2, eps);
     });
     for (char b : bad)
       if (b) return false;
-    for_chunks(n, pool, [&](long lo, long len) {
+    for_chunks(n, pool, [&](int64_t lo, int64_t len) {
       k.adam_apply(len, params + lo, grads + lo, m.data() + lo, v.data() + lo, alpha, b1, b2, eps);
     });
   } else {
@@ -157,10 +158,10 @@ bool Optimizer::step(const KernelTable<float>& k, float* params, float* grads, l
                    (float)std::sqrt(1.0 - std::pow(config.beta2, t)),
                    step_count == 0};
     float* gav = ga.empty() ? nullptr : ga.data();
-    for_chunks(n, pool, [&](long lo, long len) { bad[lo / kChunk] = (char)u(false, lo, len, params, grads, m.data(), v.data(), gav); });
+    for_chunks(n, pool, [&](int64_t lo, int64_t len) { bad[lo / kChunk] = (char)u(false, lo, len, params, grads, m.data(), v.data(), gav); });
     for (char b : bad)
       if (b) return false;
-    for_chunks(n, pool, [&](long lo, long len) { u(true, lo, len, params, grads, m.data(), v.data(), gav); });
+    for_chunks(n, pool, [&](int64_t lo, int64_t len) { u(true, lo, len, params, grads, m.data(), v.data(), gav); });
   }
   step_count++;
   return true;

@@ -56,13 +56,13 @@ class Optimizer {
   std::vector<float> m, v, ga;
 
   // Sets the config and zeroes the state for n parameters.
-  void reset(const OptimizerConfig& c, long n);
+  void reset(const OptimizerConfig& c, int64_t n);
   // One update of params from grads (grads may be clipped in place).
   // Returns false, writing nothing to params or state, if the step is not finite.
-  bool step(const KernelTable<float>& k, float* params, float* grads, long n, ThreadPool* pool);
+  bool step(const KernelTable<float>& k, float* params, float* grads, int64_t n, ThreadPool* pool);
 
  private:
-  bool clip(float* grads, long n, ThreadPool* pool);
+  bool clip(float* grads, int64_t n, ThreadPool* pool);
 };
 
 }  // namespace fc

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "core/spec.h"
 
 #include "core/layout.h"
@@ -37,12 +38,12 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
   }
   // Parameters in 64-bit arithmetic (each layer's count fits easily: units
   // and widths are at most 2^16, gate blocks at most 4).
-  long params = 0;
+  int64_t params = 0;
   width = spec.features;
   for (const LayerSpec& l : spec.layers) {
-    const long G = (long)gate_blocks(l.kind) * l.units;
+    const int64_t G = (int64_t)gate_blocks(l.kind) * l.units;
     if (is_recurrent(l.kind)) params += G * width + G * l.units + 2 * G;
-    else if (l.kind == LayerKind::kDense) params += (long)l.units * width + l.units;
+    else if (l.kind == LayerKind::kDense) params += (int64_t)l.units * width + l.units;
     width = l.units;
     if (params > kMaxParams)
       return fail("the network has more than " + std::to_string(kMaxParams) + " parameters, the most flowcast allocates");
@@ -55,13 +56,13 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why) {
   return FC_STATUS_OK;
 }
 
-std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total) {
+std::vector<ParamEntry> param_layout(const NetworkSpec& spec, int64_t* total) {
   std::vector<ParamEntry> out;
-  long off = 0;
+  int64_t off = 0;
   int in = spec.features;
   auto add = [&](const std::string& name, int rows, int cols, bool vec) {
     out.push_back(ParamEntry{name, off, rows, cols, vec});
-    off += (long)rows * cols;
+    off += (int64_t)rows * cols;
   };
   for (size_t k = 0; k < spec.layers.size(); k++) {
     const LayerSpec& l = spec.layers[k];

@@ -4,6 +4,7 @@
 #ifndef FLOWCAST_CORE_SPEC_H
 #define FLOWCAST_CORE_SPEC_H
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -36,16 +37,16 @@ struct NetworkSpec {
 };
 
 // Stated size limits, checked in 64-bit arithmetic by validate_spec (and by
-// lib/limits.ts first). Every buffer index in the core is a long and
+// lib/limits.ts first). Every buffer index in the core is a int64_t and
 // every kernel dimension an int: with these limits 4 * units, steps * batch
 // rows (the binding caps batch at kMaxRows / steps) and each weight matrix
 // stay far inside int, and the parameter count inside what a Float32Array
 // can hold.
-constexpr long kMaxUnits = 1L << 16;      // 65,536 units or outputs per layer
-constexpr long kMaxFeatures = 1L << 16;   // 65,536 inputs per time step
-constexpr long kMaxSteps = 1L << 20;      // 1,048,576 time steps per sample
-constexpr long kMaxParams = 1L << 31;     // 2,147,483,648 parameters (8 GiB of float32)
-constexpr long kMaxRows = (1L << 31) - 1; // batch * steps, the rows of one GEMM
+constexpr int64_t kMaxUnits = INT64_C(1) << 16;      // 65,536 units or outputs per layer
+constexpr int64_t kMaxFeatures = INT64_C(1) << 16;   // 65,536 inputs per time step
+constexpr int64_t kMaxSteps = INT64_C(1) << 20;      // 1,048,576 time steps per sample
+constexpr int64_t kMaxParams = INT64_C(1) << 31;     // 2,147,483,648 parameters (8 GiB of float32)
+constexpr int64_t kMaxRows = (INT64_C(1) << 31) - 1; // batch * steps, the rows of one GEMM
 
 // Rules: at least one layer; LSTM layers first, then Dense layers, with
 // Dropout layers anywhere between two layers (units = the width it passes
@@ -56,7 +57,7 @@ fc_status validate_spec(const NetworkSpec& spec, std::string* why);
 // One named parameter tensor inside the single parameter buffer.
 struct ParamEntry {
   std::string name;  // PyTorch-style: layers.{k}.weight_ih, layers.{k}.bias, ...
-  long offset = 0;   // in elements
+  int64_t offset = 0;   // in elements
   int rows = 0;      // shape [rows, cols]; cols == 1 for vectors (shape [rows])
   int cols = 1;
   bool is_vector = false;
@@ -66,7 +67,7 @@ struct ParamEntry {
 // weight_ih [4H, I], weight_hh [4H, H], bias_ih [4H], bias_hh [4H]; per Dense
 // layer weight [O, I], bias [O]; Dropout has none. Exactly torch.nn.LSTM /
 // nn.Linear layouts.
-std::vector<ParamEntry> param_layout(const NetworkSpec& spec, long* total);
+std::vector<ParamEntry> param_layout(const NetworkSpec& spec, int64_t* total);
 
 }  // namespace fc
 

@@ -97,7 +97,12 @@ void ThreadPool::parallel_for(int n, const std::function<void(int)>& fn) {
 
 namespace {
 std::mutex g_pool_mutex;
-std::unique_ptr<ThreadPool> g_pool;
+// Never destroyed at process exit, on purpose: a static destructor that
+// joins the workers deadlocks on Windows, where ExitProcess has already
+// terminated every other thread (winpthreads' join then waits for a thread
+// that will never signal) while holding the loader lock. The OS reclaims the
+// idle workers with the process; set_threads destroys replaced pools itself.
+ThreadPool* g_pool = nullptr;
 
 int default_threads() {
   if (const char* env = std::getenv("FLOWCAST_THREADS")) {
@@ -111,7 +116,7 @@ int default_threads() {
 
 ThreadPool& global_pool() {
   std::lock_guard<std::mutex> lock(g_pool_mutex);
-  if (!g_pool) g_pool = std::make_unique<ThreadPool>(default_threads());
+  if (!g_pool) g_pool = new ThreadPool(default_threads());
   return *g_pool;
 }
 
@@ -123,7 +128,8 @@ fc_status set_threads(int n, std::string* detail) {
   // old pool (and its size) in place.
   try {
     auto pool = std::make_unique<ThreadPool>(n);
-    g_pool = std::move(pool);
+    delete g_pool;
+    g_pool = pool.release();
   } catch (const std::bad_alloc&) {
     return FC_STATUS_OUT_OF_MEMORY;
   } catch (const std::exception& e) {

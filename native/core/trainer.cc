@@ -1,3 +1,4 @@
+#include <cstdint>
 #include "core/trainer.h"
 
 #include "core/thread_pool.h"
@@ -12,7 +13,7 @@ fc_status train_epoch(Network<float>& net, Optimizer& opt, const float* x, const
                       int batch_size, bool shuffle, Rng& rng, const std::atomic<bool>* cancel,
                       const ProgressFn& progress, EpochResult* result) {
   if (n <= 0 || batch_size <= 0) return FC_STATUS_INVALID_ARGUMENT;
-  if ((long)opt.m.size() != net.num_params()) return FC_STATUS_NOT_COMPILED;
+  if ((int64_t)opt.m.size() != net.num_params()) return FC_STATUS_NOT_COMPILED;
   std::vector<int64_t> order;
   if (shuffle) {
     order.resize(n);
@@ -66,7 +67,7 @@ constexpr int kInferenceRows = 128;
 fc_status predict(Network<float>& net, const float* x, int64_t n, int batch_size, float* out,
                   const std::atomic<bool>* cancel) {
   if (n <= 0 || batch_size <= 0) return FC_STATUS_INVALID_ARGUMENT;
-  const long per = net.out_per_sample();
+  const int64_t per = net.out_per_sample();
   ThreadPool* pool = net.pool();
   if (pool && pool->size() > 1 && !net.stateful()) {
     // Chunks of at most kInferenceRows, the same number per thread.

@@ -5,6 +5,8 @@
 #ifndef FLOWCAST_KERNELS_GEMM_FALLBACK_H
 #define FLOWCAST_KERNELS_GEMM_FALLBACK_H
 
+#include <cstdint>
+
 namespace fc {
 
 // C[m, n] (=|+=) sum_k A(m, k) B(k, n), A(m, k) = A[m*ars + k*acs],
@@ -12,8 +14,8 @@ namespace fc {
 // kernels.h: per slice of `slice` k (k increasing) a fused multiply-add chain
 // from zero, added to C slice by slice. Each SIMD lane computes exactly these
 // roundings, so the result is bit for bit the table's packed path.
-void gemm_fma_elementwise(int M, int N, int K, int slice, const float* A, long ars, long acs, const float* B,
-                          long bks, long bns, bool accumulate, float* C, long ldc);
+void gemm_fma_elementwise(int M, int N, int K, int slice, const float* A, int64_t ars, int64_t acs, const float* B,
+                          int64_t bks, int64_t bns, bool accumulate, float* C, int64_t ldc);
 
 }  // namespace fc
 

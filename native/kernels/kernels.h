@@ -9,6 +9,8 @@
 #ifndef FLOWCAST_KERNELS_KERNELS_H
 #define FLOWCAST_KERNELS_KERNELS_H
 
+#include <cstdint>
+
 namespace fc {
 
 template <typename T>
@@ -38,7 +40,7 @@ struct KernelTable {
   //   the packed B of pack_b(K, N); n_begin must be a multiple of 32 (so
   //   callers can split columns across threads). beta is 0 or 1. Sums in
   //   gemm's order, so any row or column split gives the same elements.
-  long (*packed_b_size)(int K, int N);
+  int64_t (*packed_b_size)(int K, int N);
   void (*pack_b)(int K, int N, const T* B, int ldb, T* packed);
   void (*gemm_packed_b)(int M, int n_begin, int n_end, int N, int K, const T* A, int lda, const T* packed,
                         T beta, T* C, int ldc);
@@ -66,14 +68,14 @@ struct KernelTable {
   // adam_check computes p' and v' without writing and returns 1 if any is
   // NaN or infinite (else 0); adam_apply writes m', v', p'. Both evaluate the
   // same expressions, so a step that passes the check writes finite values.
-  int (*adam_check)(long n, const T* params, const T* grads, const T* m, const T* v, T alpha, T b1, T b2, T eps);
-  void (*adam_apply)(long n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T b2, T eps);
+  int (*adam_check)(int64_t n, const T* params, const T* grads, const T* m, const T* v, T alpha, T b1, T b2, T eps);
+  void (*adam_apply)(int64_t n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T b2, T eps);
 
   // Benchmark only: `iterations` rounds of independent multiply-adds on
   // registers (the machine's peak for this instruction set); returns a
   // checksum so the work cannot be optimized away. fma_flops_per_iteration
   // is the floating-point operations per round (2 per multiply-add).
-  double (*fma_loop)(long iterations);
+  double (*fma_loop)(int64_t iterations);
   int fma_flops_per_iteration;
 };
 

@@ -4,9 +4,11 @@
 // the same exp / sigmoid / tanh approximations (errors asserted in
 // test/kernels.test.ts). Every helper is static; the only external symbol
 // is fc_kernels_avx2 (see the rules in kernels_avx512.cc).
+#include <cstdint>
 #include <immintrin.h>
 #include <stdlib.h>
 
+#include "kernels/aligned_memory.h"
 #include "kernels/gemm_fallback.h"
 #include "kernels/kernels.h"
 
@@ -25,7 +27,7 @@ static inline __m256i tail_mask(int n) {
 static inline __m256 load(__m256i m, const float* p) { return _mm256_maskload_ps(p, m); }
 static inline void store(float* p, __m256i m, __m256 v) { _mm256_maskstore_ps(p, m, v); }
 
-static void block4(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+static void block4(int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb, float* C, int64_t ldc,
                    int nr, bool accumulate) {
   const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
   __m256 c00 = _mm256_setzero_ps(), c01 = _mm256_setzero_ps();
@@ -37,10 +39,10 @@ static void block4(int K, const float* A, long ars, long acs, const float* B, lo
   const float* a2 = A + 2 * ars;
   const float* a3 = A + 3 * ars;
   for (int k = 0; k < K; k++) {
-    const float* b = B + (long)k * ldb;
+    const float* b = B + (int64_t)k * ldb;
     const __m256 b0 = load(m0, b);
     const __m256 b1 = load(m1, b + 8);
-    const long ka = (long)k * acs;
+    const int64_t ka = (int64_t)k * acs;
     __m256 x = _mm256_broadcast_ss(a0 + ka);
     c00 = _mm256_fmadd_ps(x, b0, c00);
     c01 = _mm256_fmadd_ps(x, b1, c01);
@@ -56,7 +58,7 @@ static void block4(int K, const float* A, long ars, long acs, const float* B, lo
   }
   __m256 acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
   for (int r = 0; r < 4; r++) {
-    float* c = C + (long)r * ldc;
+    float* c = C + (int64_t)r * ldc;
     __m256 v0 = acc[2 * r], v1 = acc[2 * r + 1];
     if (accumulate) {
       v0 = _mm256_add_ps(v0, load(m0, c));
@@ -67,12 +69,12 @@ static void block4(int K, const float* A, long ars, long acs, const float* B, lo
   }
 }
 
-static void block1(int K, const float* A, long acs, const float* B, long ldb, float* C, int nr, bool accumulate) {
+static void block1(int K, const float* A, int64_t acs, const float* B, int64_t ldb, float* C, int nr, bool accumulate) {
   const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
   __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps();
   for (int k = 0; k < K; k++) {
-    const float* b = B + (long)k * ldb;
-    const __m256 x = _mm256_broadcast_ss(A + (long)k * acs);
+    const float* b = B + (int64_t)k * ldb;
+    const __m256 x = _mm256_broadcast_ss(A + (int64_t)k * acs);
     c0 = _mm256_fmadd_ps(x, load(m0, b), c0);
     c1 = _mm256_fmadd_ps(x, load(m1, b + 8), c1);
   }
@@ -84,20 +86,20 @@ static void block1(int K, const float* A, long acs, const float* B, long ldb, fl
   store(C + 8, m1, c1);
 }
 
-static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
-                            bool accumulate, float* C, long ldc) {
+static void gemm_rowmajor_b(int M, int N, int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb,
+                            bool accumulate, float* C, int64_t ldc) {
   // k in slices of kKC, as gemm_blocked and gemm_packed_b sum: see gemm().
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
     const bool acc = accumulate || k0 > 0;
-    const float* Ak = A + (long)k0 * acs;
-    const float* Bk = B + (long)k0 * ldb;
+    const float* Ak = A + (int64_t)k0 * acs;
+    const float* Bk = B + (int64_t)k0 * ldb;
     for (int n0 = 0; n0 < N; n0 += kNR) {
       const int nr = N - n0 < kNR ? N - n0 : kNR;
       int m0 = 0;
       for (; m0 + kMR <= M; m0 += kMR)
-        block4(kc, Ak + (long)m0 * ars, ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, acc);
-      for (; m0 < M; m0++) block1(kc, Ak + (long)m0 * ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, nr, acc);
+        block4(kc, Ak + (int64_t)m0 * ars, ars, acs, Bk + n0, ldb, C + (int64_t)m0 * ldc + n0, ldc, nr, acc);
+      for (; m0 < M; m0++) block1(kc, Ak + (int64_t)m0 * ars, acs, Bk + n0, ldb, C + (int64_t)m0 * ldc + n0, nr, acc);
     }
   }
 }
@@ -114,11 +116,11 @@ constexpr int kMC = 96;
 struct Scratch {
   float* p = nullptr;
   size_t cap = 0;
-  ~Scratch() { free(p); }
+  ~Scratch() { fc::aligned_free(p); }
   float* get(size_t n) {
     if (n > cap) {
-      free(p);
-      p = (float*)aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+      fc::aligned_free(p);
+      p = (float*)fc::aligned_malloc(64, n * sizeof(float));
       cap = p ? n : 0;
     }
     return p;
@@ -130,7 +132,7 @@ thread_local Scratch tl_pack_a, tl_pack_b;
 // MR (1..6) is a compile-time row count, so a short block (one streaming row,
 // a batch tail) does only its own rows' FMAs, each row's sum in the same k order.
 template <int MR>
-static void micro_rx16(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
+static void micro_rx16(int kc, const float* A, int64_t ars, int64_t acs, const float* Bp, float* C, int64_t ldc, int nr,
                        bool accumulate) {
   const float* a[MR];
   for (int r = 0; r < MR; r++) a[r] = A + r * ars;
@@ -139,7 +141,7 @@ static void micro_rx16(int kc, const float* A, long ars, long acs, const float* 
   for (int k = 0; k < kc; k++) {
     const __m256 b0 = _mm256_loadu_ps(Bp + k * 16);
     const __m256 b1 = _mm256_loadu_ps(Bp + k * 16 + 8);
-    const long ka = k * acs;
+    const int64_t ka = k * acs;
     for (int r = 0; r < MR; r++) {
       const __m256 x = _mm256_broadcast_ss(a[r] + ka);
       c[r][0] = _mm256_fmadd_ps(x, b0, c[r][0]);
@@ -148,7 +150,7 @@ static void micro_rx16(int kc, const float* A, long ars, long acs, const float* 
   }
   const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
   for (int r = 0; r < MR; r++) {
-    float* cr = C + (long)r * ldc;
+    float* cr = C + (int64_t)r * ldc;
     __m256 v0 = c[r][0], v1 = c[r][1];
     if (accumulate) {
       v0 = _mm256_add_ps(v0, load(m0, cr));
@@ -160,7 +162,7 @@ static void micro_rx16(int kc, const float* A, long ars, long acs, const float* 
 }
 
 // micro_rx16 for mr (1..6) rows; rows >= mr are never read.
-static void micro_6x16(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+static void micro_6x16(int kc, const float* A, int64_t ars, int64_t acs, const float* Bp, float* C, int64_t ldc, int mr, int nr,
                        bool accumulate) {
   switch (mr) {
     case 1: return micro_rx16<1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
@@ -172,14 +174,14 @@ static void micro_6x16(int kc, const float* A, long ars, long acs, const float* 
   }
 }
 
-static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
+static void pack_panels(int kc, int N, const float* B, int64_t ldb, float* dst) {
   const int panels = (N + kBNR - 1) / kBNR;
   for (int p = 0; p < panels; p++) {
     const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
     const __m256i m0 = tail_mask(nr), m1 = tail_mask(nr - 8);
     float* d = dst + (size_t)p * kc * kBNR;
     for (int k = 0; k < kc; k++) {
-      const float* src = B + (long)k * ldb + n0;
+      const float* src = B + (int64_t)k * ldb + n0;
       _mm256_storeu_ps(d + k * 16, load(m0, src));
       _mm256_storeu_ps(d + k * 16 + 8, load(m1, src + 8));
     }
@@ -189,30 +191,30 @@ static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
 // Packs op(A)[0:mc, 0:kc] (A(m, k) = A[m*ars + k*acs]) into micro-panels of
 // kBMR rows, k-major (panel q at Ap + q*kc, element (r, k) at k*kBMR + r),
 // zero-padded below mc.
-static void pack_a(int mc, int kc, const float* A, long ars, long acs, float* Ap) {
+static void pack_a(int mc, int kc, const float* A, int64_t ars, int64_t acs, float* Ap) {
   for (int q = 0; q < mc; q += kBMR) {
     const int mr = mc - q < kBMR ? mc - q : kBMR;
     float* dst = Ap + (size_t)q * kc;
-    const float* src = A + (long)q * ars;
+    const float* src = A + (int64_t)q * ars;
     if (ars == 1) {
       // op(A) = A^T stored (K, M): each k gives mr consecutive floats.
       for (int k = 0; k < kc; k++) {
-        const float* a = src + (long)k * acs;
+        const float* a = src + (int64_t)k * acs;
         float* d = dst + k * kBMR;
         for (int r = 0; r < kBMR; r++) d[r] = r < mr ? a[r] : 0.0f;
       }
       continue;
     }
     for (int r = 0; r < kBMR; r++) {
-      const float* row = src + (long)(r < mr ? r : 0) * ars;
+      const float* row = src + (int64_t)(r < mr ? r : 0) * ars;
       const float keep = r < mr ? 1.0f : 0.0f;
-      for (int k = 0; k < kc; k++) dst[k * kBMR + r] = keep * row[(long)k * acs];
+      for (int k = 0; k < kc; k++) dst[k * kBMR + r] = keep * row[(int64_t)k * acs];
     }
   }
 }
 
-static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
-                         bool accumulate, float* C, long ldc) {
+static bool gemm_blocked(int M, int N, int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb,
+                         bool accumulate, float* C, int64_t ldc) {
   const int panels = (N + kBNR - 1) / kBNR;
   float* Bp = tl_pack_b.get((size_t)kKC * panels * kBNR);
   float* Ap = tl_pack_a.get((size_t)kKC * kMC);
@@ -220,10 +222,10 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
     const bool acc = accumulate || k0 > 0;
-    pack_panels(kc, N, B + (long)k0 * ldb, ldb, Bp);
+    pack_panels(kc, N, B + (int64_t)k0 * ldb, ldb, Bp);
     for (int m0 = 0; m0 < M; m0 += kMC) {
       const int mc = M - m0 < kMC ? M - m0 : kMC;
-      const float* Am = A + (long)m0 * ars + (long)k0 * acs;
+      const float* Am = A + (int64_t)m0 * ars + (int64_t)k0 * acs;
       // op(A) = A^T is packed into micro-panels (k-major) for contiguous reads;
       // a row-major A (acs 1) is read in place, rows streaming along k.
       const bool packed = acs != 1;
@@ -232,12 +234,12 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
         const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
         for (int q = 0; q < mc; q += kBMR) {
           const int mr = mc - q < kBMR ? mc - q : kBMR;
-          float* Cq = C + (long)(m0 + q) * ldc + n0;
+          float* Cq = C + (int64_t)(m0 + q) * ldc + n0;
           const float* Bq = Bp + (size_t)p * kc * kBNR;
           if (packed)
             micro_6x16(kc, Ap + (size_t)q * kc, 1, kBMR, Bq, Cq, ldc, mr, nr, acc);
           else
-            micro_6x16(kc, Am + (long)q * ars, ars, 1, Bq, Cq, ldc, mr, nr, acc);
+            micro_6x16(kc, Am + (int64_t)q * ars, ars, 1, Bq, Cq, ldc, mr, nr, acc);
         }
       }
     }
@@ -245,31 +247,31 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
   return true;
 }
 
-static long packed_b_size(int K, int N) { return (long)K * ((N + kBNR - 1) / kBNR) * kBNR; }
+static int64_t packed_b_size(int K, int N) { return (int64_t)K * ((N + kBNR - 1) / kBNR) * kBNR; }
 
 static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
-  const long panels = (N + kBNR - 1) / kBNR;
+  const int64_t panels = (N + kBNR - 1) / kBNR;
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
-    pack_panels(kc, N, B + (long)k0 * ldb, ldb, packed + (long)k0 * panels * kBNR);
+    pack_panels(kc, N, B + (int64_t)k0 * ldb, ldb, packed + (int64_t)k0 * panels * kBNR);
   }
 }
 
 // n_begin is a multiple of 32 (the table contract), so also of this table's 16.
 static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
                           float beta, float* C, int ldc) {
-  const long panels = (N + kBNR - 1) / kBNR;
+  const int64_t panels = (N + kBNR - 1) / kBNR;
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
     const bool acc = beta != 0.0f || k0 > 0;
     for (int n0 = n_begin; n0 < n_end; n0 += kBNR) {
       const int nr = n_end - n0 < kBNR ? n_end - n0 : kBNR;
-      const float* Bp = packed + (long)k0 * panels * kBNR + (long)(n0 / kBNR) * kc * kBNR;
+      const float* Bp = packed + (int64_t)k0 * panels * kBNR + (int64_t)(n0 / kBNR) * kc * kBNR;
       // Rows in near-equal tiles of at most 6 (50 rows: 5 x 6 + 4 x 5, not 8 x 6 + 2).
       const int tiles = (M + kBMR - 1) / kBMR;
       for (int q = 0; q < tiles; q++) {
-        const int m0 = (int)((long)M * q / tiles), mr = (int)((long)M * (q + 1) / tiles) - m0;
-        micro_6x16(kc, A + (long)m0 * lda + k0, lda, 1, Bp, C + (long)m0 * ldc + n0, ldc, mr, nr, acc);
+        const int m0 = (int)((int64_t)M * q / tiles), mr = (int)((int64_t)M * (q + 1) / tiles) - m0;
+        micro_6x16(kc, A + (int64_t)m0 * lda + k0, lda, 1, Bp, C + (int64_t)m0 * ldc + n0, ldc, mr, nr, acc);
       }
     }
   }
@@ -289,11 +291,11 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   if (K <= 0) {
     if (!acc)
       for (int m = 0; m < M; m++)
-        for (int n = 0; n < N; n++) C[(long)m * ldc + n] = 0.0f;
+        for (int n = 0; n < N; n++) C[(int64_t)m * ldc + n] = 0.0f;
     return;
   }
-  const long ars = trans_a ? 1 : lda;
-  const long acs = trans_a ? lda : 1;
+  const int64_t ars = trans_a ? 1 : lda;
+  const int64_t acs = trans_a ? lda : 1;
   if (!trans_b) {
     if (M >= 128 && K >= 32 && gemm_blocked(M, N, K, A, ars, acs, B, ldb, acc, C, ldc)) return;
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
@@ -306,7 +308,7 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
     return;
   }
   for (int n = 0; n < N; n++)
-    for (int k = 0; k < K; k++) bt[(long)k * N + n] = B[(long)n * ldb + k];
+    for (int k = 0; k < K; k++) bt[(int64_t)k * N + n] = B[(int64_t)n * ldb + k];
   gemm_rowmajor_b(M, N, K, A, ars, acs, bt, N, acc, C, ldc);
   free(bt);
 }
@@ -348,8 +350,8 @@ static inline __m256 tanh_ps(__m256 z) {
 
 static void lstm_cell_forward(int B, int H, float* gates, const float* c_prev, float* c, float* tanh_c, float* h) {
   for (int b = 0; b < B; b++) {
-    float* z = gates + (long)b * 4 * H;
-    const long row = (long)b * H;
+    float* z = gates + (int64_t)b * 4 * H;
+    const int64_t row = (int64_t)b * H;
     for (int j = 0; j < H; j += 8) {
       const __m256i m = tail_mask(H - j);
       const __m256 i = sigmoid_ps(load(m, z + j));
@@ -373,9 +375,9 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
                                const float* dh, float* dc, float* dgates) {
   const __m256 one = _mm256_set1_ps(1.0f);
   for (int b = 0; b < B; b++) {
-    const float* a = gates + (long)b * 4 * H;
-    float* dz = dgates + (long)b * 4 * H;
-    const long row = (long)b * H;
+    const float* a = gates + (int64_t)b * 4 * H;
+    float* dz = dgates + (int64_t)b * 4 * H;
+    const int64_t row = (int64_t)b * H;
     for (int j = 0; j < H; j += 8) {
       const __m256i m = tail_mask(H - j);
       const __m256 i = load(m, a + j);
@@ -411,10 +413,10 @@ static inline AdamStep adam_lanes(__m256i k, const float* params, const float* g
   return s;
 }
 
-static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
+static int adam_check(int64_t n, const float* params, const float* grads, const float* m, const float* v, float alpha,
                       float b1, float b2, float eps) {
   __m256 bad = _mm256_setzero_ps();
-  for (long i = 0; i < n; i += 8) {
+  for (int64_t i = 0; i < n; i += 8) {
     const __m256i k = tail_mask((int)(n - i < 8 ? n - i : 8));
     const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     // x - x == 0 exactly when x is finite; masked-off lanes are 0 - 0 == 0.
@@ -424,9 +426,9 @@ static int adam_check(long n, const float* params, const float* grads, const flo
   return _mm256_movemask_ps(bad) != 0;
 }
 
-static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
+static void adam_apply(int64_t n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
                        float eps) {
-  for (long i = 0; i < n; i += 8) {
+  for (int64_t i = 0; i < n; i += 8) {
     const __m256i k = tail_mask((int)(n - i < 8 ? n - i : 8));
     const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     store(m + i, k, s.m);
@@ -436,11 +438,11 @@ static void adam_apply(long n, float* params, const float* grads, float* m, floa
 }
 
 // 12 independent FMA chains of 8 lanes: enough to cover FMA latency on two ports.
-static double fma_loop(long iterations) {
+static double fma_loop(int64_t iterations) {
   __m256 acc[12];
   for (int i = 0; i < 12; i++) acc[i] = _mm256_set1_ps(0.001f * (float)i);
   const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
-  for (long it = 0; it < iterations; it++)
+  for (int64_t it = 0; it < iterations; it++)
     for (int i = 0; i < 12; i++) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
   __m256 s = acc[0];
   for (int i = 1; i < 12; i++) s = _mm256_add_ps(s, acc[i]);

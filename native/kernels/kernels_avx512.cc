@@ -27,9 +27,11 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
+#include <cstdint>
 #include <immintrin.h>
 #include <stdlib.h>
 
+#include "kernels/aligned_memory.h"
 #include "kernels/gemm_fallback.h"
 #include "kernels/kernels.h"
 
@@ -46,7 +48,7 @@ static inline __mmask16 tail_mask(int n) {
 
 // C[r, 0:nr) (=|+=) sum_k A(r, k) B[k, 0:nr) for r < 4 rows, where
 // A(r, k) = A[r*ars + k*acs]. nr <= 32.
-static void block4(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc,
+static void block4(int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb, float* C, int64_t ldc,
                    int nr, bool accumulate) {
   const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
   __m512 c00 = _mm512_setzero_ps(), c01 = _mm512_setzero_ps();
@@ -58,10 +60,10 @@ static void block4(int K, const float* A, long ars, long acs, const float* B, lo
   const float* a2 = A + 2 * ars;
   const float* a3 = A + 3 * ars;
   for (int k = 0; k < K; k++) {
-    const float* b = B + (long)k * ldb;
+    const float* b = B + (int64_t)k * ldb;
     const __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
     const __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
-    const long ka = (long)k * acs;
+    const int64_t ka = (int64_t)k * acs;
     __m512 x = _mm512_set1_ps(a0[ka]);
     c00 = _mm512_fmadd_ps(x, b0, c00);
     c01 = _mm512_fmadd_ps(x, b1, c01);
@@ -77,7 +79,7 @@ static void block4(int K, const float* A, long ars, long acs, const float* B, lo
   }
   __m512 acc[8] = {c00, c01, c10, c11, c20, c21, c30, c31};
   for (int r = 0; r < 4; r++) {
-    float* c = C + (long)r * ldc;
+    float* c = C + (int64_t)r * ldc;
     __m512 v0 = acc[2 * r], v1 = acc[2 * r + 1];
     if (accumulate) {
       v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(m0, c));
@@ -89,12 +91,12 @@ static void block4(int K, const float* A, long ars, long acs, const float* B, lo
 }
 
 // The same for a single row.
-static void block1(int K, const float* A, long acs, const float* B, long ldb, float* C, int nr, bool accumulate) {
+static void block1(int K, const float* A, int64_t acs, const float* B, int64_t ldb, float* C, int nr, bool accumulate) {
   const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
   __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps();
   for (int k = 0; k < K; k++) {
-    const float* b = B + (long)k * ldb;
-    const __m512 x = _mm512_set1_ps(A[(long)k * acs]);
+    const float* b = B + (int64_t)k * ldb;
+    const __m512 x = _mm512_set1_ps(A[(int64_t)k * acs]);
     c0 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m0, b), c0);
     c1 = _mm512_fmadd_ps(x, _mm512_maskz_loadu_ps(m1, b + 16), c1);
   }
@@ -107,20 +109,20 @@ static void block1(int K, const float* A, long acs, const float* B, long ldb, fl
 }
 
 // C[M,N] (=|+=) A'·B with A'(m,k) = A[m*ars + k*acs], B row-major [K,N].
-static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
-                            bool accumulate, float* C, long ldc) {
+static void gemm_rowmajor_b(int M, int N, int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb,
+                            bool accumulate, float* C, int64_t ldc) {
   // k in slices of kKC, as gemm_blocked and gemm_packed_b sum: see gemm().
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
     const bool acc = accumulate || k0 > 0;
-    const float* Ak = A + (long)k0 * acs;
-    const float* Bk = B + (long)k0 * ldb;
+    const float* Ak = A + (int64_t)k0 * acs;
+    const float* Bk = B + (int64_t)k0 * ldb;
     for (int n0 = 0; n0 < N; n0 += kNR) {
       const int nr = N - n0 < kNR ? N - n0 : kNR;
       int m0 = 0;
       for (; m0 + kMR <= M; m0 += kMR)
-        block4(kc, Ak + (long)m0 * ars, ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, ldc, nr, acc);
-      for (; m0 < M; m0++) block1(kc, Ak + (long)m0 * ars, acs, Bk + n0, ldb, C + (long)m0 * ldc + n0, nr, acc);
+        block4(kc, Ak + (int64_t)m0 * ars, ars, acs, Bk + n0, ldb, C + (int64_t)m0 * ldc + n0, ldc, nr, acc);
+      for (; m0 < M; m0++) block1(kc, Ak + (int64_t)m0 * ars, acs, Bk + n0, ldb, C + (int64_t)m0 * ldc + n0, nr, acc);
     }
   }
 }
@@ -142,11 +144,11 @@ constexpr int kMC = 96;
 struct Scratch {
   float* p = nullptr;
   size_t cap = 0;
-  ~Scratch() { free(p); }
+  ~Scratch() { fc::aligned_free(p); }
   float* get(size_t n) {
     if (n > cap) {
-      free(p);
-      p = (float*)aligned_alloc(64, (n * sizeof(float) + 63) / 64 * 64);
+      fc::aligned_free(p);
+      p = (float*)fc::aligned_malloc(64, n * sizeof(float));
       cap = p ? n : 0;
     }
     return p;
@@ -162,7 +164,7 @@ thread_local Scratch tl_pack_a, tl_pack_b;
 // H = 100 = 3 x 32 + 4) does only the FMAs it needs; each element's sum runs
 // in the same k order whatever MR and NV are.
 template <int MR, int NV>
-static void micro_tile(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
+static void micro_tile(int kc, const float* A, int64_t ars, int64_t acs, const float* Bp, float* C, int64_t ldc, int nr,
                        bool accumulate) {
   const float* a[MR];
   for (int r = 0; r < MR; r++) a[r] = A + r * ars;
@@ -172,14 +174,14 @@ static void micro_tile(int kc, const float* A, long ars, long acs, const float* 
   for (int k = 0; k < kc; k++) {
     __m512 b[NV];
     for (int v = 0; v < NV; v++) b[v] = _mm512_loadu_ps(Bp + k * 32 + 16 * v);
-    const long ka = k * acs;
+    const int64_t ka = k * acs;
     for (int r = 0; r < MR; r++) {
       const __m512 x = _mm512_set1_ps(a[r][ka]);
       for (int v = 0; v < NV; v++) c[r][v] = _mm512_fmadd_ps(x, b[v], c[r][v]);
     }
   }
   for (int r = 0; r < MR; r++) {
-    float* cr = C + (long)r * ldc;
+    float* cr = C + (int64_t)r * ldc;
     for (int v = 0; v < NV; v++) {
       const __mmask16 m = tail_mask(nr - 16 * v);
       __m512 acc = c[r][v];
@@ -190,7 +192,7 @@ static void micro_tile(int kc, const float* A, long ars, long acs, const float* 
 }
 
 template <int MR>
-static void micro_rows(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int nr,
+static void micro_rows(int kc, const float* A, int64_t ars, int64_t acs, const float* Bp, float* C, int64_t ldc, int nr,
                        bool accumulate) {
   if (nr > 16)
     micro_tile<MR, 2>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
@@ -200,7 +202,7 @@ static void micro_rows(int kc, const float* A, long ars, long acs, const float* 
 
 // The micro-kernel for mr (1..12) rows and nr (1..32) columns. Rows >= mr
 // are never read. Up to 12 rows fit: 24 accumulators + 2 B vectors of 32 zmm.
-static void micro_8x32(int kc, const float* A, long ars, long acs, const float* Bp, float* C, long ldc, int mr, int nr,
+static void micro_8x32(int kc, const float* A, int64_t ars, int64_t acs, const float* Bp, float* C, int64_t ldc, int mr, int nr,
                        bool accumulate) {
   switch (mr) {
     case 1: return micro_rows<1>(kc, A, ars, acs, Bp, C, ldc, nr, accumulate);
@@ -220,14 +222,14 @@ static void micro_8x32(int kc, const float* A, long ars, long acs, const float* 
 
 // Packs op(B)[k0:k0+kc, :] (row-major, stride ldb) into 32-column panels of
 // kc rows each, zero-padded: panel p at dst + p*kc*32.
-static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
+static void pack_panels(int kc, int N, const float* B, int64_t ldb, float* dst) {
   const int panels = (N + kBNR - 1) / kBNR;
   for (int p = 0; p < panels; p++) {
     const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
     const __mmask16 m0 = tail_mask(nr), m1 = tail_mask(nr - 16);
     float* d = dst + (size_t)p * kc * kBNR;
     for (int k = 0; k < kc; k++) {
-      const float* src = B + (long)k * ldb + n0;
+      const float* src = B + (int64_t)k * ldb + n0;
       _mm512_storeu_ps(d + k * 32, _mm512_maskz_loadu_ps(m0, src));
       _mm512_storeu_ps(d + k * 32 + 16, _mm512_maskz_loadu_ps(m1, src + 16));
     }
@@ -237,20 +239,20 @@ static void pack_panels(int kc, int N, const float* B, long ldb, float* dst) {
 // Packs op(A)[0:mc, 0:kc] = A^T (A stored (K, M) with row stride acs) into
 // micro-panels of kBMR rows, k-major (panel q at Ap + q*kc, element (r, k)
 // at k*kBMR + r), zero-padded below mc: each k gives kBMR consecutive floats.
-static void pack_a(int mc, int kc, const float* A, long acs, float* Ap) {
+static void pack_a(int mc, int kc, const float* A, int64_t acs, float* Ap) {
   for (int q = 0; q < mc; q += kBMR) {
     const int mr = mc - q < kBMR ? mc - q : kBMR;
     const __mmask16 m = tail_mask(mr);
     float* dst = Ap + (size_t)q * kc;
     const float* src = A + q;
     for (int k = 0; k < kc; k++)
-      _mm512_mask_storeu_ps(dst + k * kBMR, (__mmask16)((1u << kBMR) - 1u), _mm512_maskz_loadu_ps(m, src + (long)k * acs));
+      _mm512_mask_storeu_ps(dst + k * kBMR, (__mmask16)((1u << kBMR) - 1u), _mm512_maskz_loadu_ps(m, src + (int64_t)k * acs));
   }
 }
 
 // Returns false (nothing written) if the packing buffers cannot be allocated.
-static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
-                         bool accumulate, float* C, long ldc) {
+static bool gemm_blocked(int M, int N, int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb,
+                         bool accumulate, float* C, int64_t ldc) {
   const int panels = (N + kBNR - 1) / kBNR;
   float* Bp = tl_pack_b.get((size_t)kKC * panels * kBNR);
   float* Ap = tl_pack_a.get((size_t)kKC * kMC);
@@ -258,10 +260,10 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
     const bool acc = accumulate || k0 > 0;
-    pack_panels(kc, N, B + (long)k0 * ldb, ldb, Bp);
+    pack_panels(kc, N, B + (int64_t)k0 * ldb, ldb, Bp);
     for (int m0 = 0; m0 < M; m0 += kMC) {
       const int mc = M - m0 < kMC ? M - m0 : kMC;
-      const float* Am = A + (long)m0 * ars + (long)k0 * acs;
+      const float* Am = A + (int64_t)m0 * ars + (int64_t)k0 * acs;
       // op(A) = A^T (ars 1) is packed into 12-row micro-panels (k-major, zero-padded)
       // so the micro-kernel reads it contiguously; a row-major A (acs 1) is read
       // in place, 12 rows streaming along k, as the recurrent steps do.
@@ -271,12 +273,12 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
         const int n0 = p * kBNR, nr = N - n0 < kBNR ? N - n0 : kBNR;
         for (int q = 0; q < mc; q += kBMR) {
           const int mr = mc - q < kBMR ? mc - q : kBMR;
-          float* Cq = C + (long)(m0 + q) * ldc + n0;
+          float* Cq = C + (int64_t)(m0 + q) * ldc + n0;
           const float* Bq = Bp + (size_t)p * kc * kBNR;
           if (packed)
             micro_8x32(kc, Ap + (size_t)q * kc, 1, kBMR, Bq, Cq, ldc, mr, nr, acc);
           else
-            micro_8x32(kc, Am + (long)q * ars, ars, 1, Bq, Cq, ldc, mr, nr, acc);
+            micro_8x32(kc, Am + (int64_t)q * ars, ars, 1, Bq, Cq, ldc, mr, nr, acc);
         }
       }
     }
@@ -287,13 +289,13 @@ static bool gemm_blocked(int M, int N, int K, const float* A, long ars, long acs
 // ---- Pre-packed B (recurrent weights, packed once per batch) ----
 // Layout: K in slices of kKC rows; slice s holds its 32-column panels back
 // to back, panel p at s*kKC*panels*32 + p*kc_s*32.
-static long packed_b_size(int K, int N) { return (long)K * ((N + kBNR - 1) / kBNR) * kBNR; }
+static int64_t packed_b_size(int K, int N) { return (int64_t)K * ((N + kBNR - 1) / kBNR) * kBNR; }
 
 static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
-  const long panels = (N + kBNR - 1) / kBNR;
+  const int64_t panels = (N + kBNR - 1) / kBNR;
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
-    pack_panels(kc, N, B + (long)k0 * ldb, ldb, packed + (long)k0 * panels * kBNR);
+    pack_panels(kc, N, B + (int64_t)k0 * ldb, ldb, packed + (int64_t)k0 * panels * kBNR);
   }
 }
 
@@ -301,18 +303,18 @@ constexpr int kMaxTileRows = 12;
 
 static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
                           float beta, float* C, int ldc) {
-  const long panels = (N + kBNR - 1) / kBNR;
+  const int64_t panels = (N + kBNR - 1) / kBNR;
   for (int k0 = 0; k0 < K; k0 += kKC) {
     const int kc = K - k0 < kKC ? K - k0 : kKC;
     const bool acc = beta != 0.0f || k0 > 0;
     for (int n0 = n_begin; n0 < n_end; n0 += kBNR) {
       const int nr = n_end - n0 < kBNR ? n_end - n0 : kBNR;
-      const float* Bp = packed + (long)k0 * panels * kBNR + (long)(n0 / kBNR) * kc * kBNR;
+      const float* Bp = packed + (int64_t)k0 * panels * kBNR + (int64_t)(n0 / kBNR) * kc * kBNR;
       // Rows in near-equal tiles of at most 12 (50 rows: 5 x 10, not 6 x 8 + 2).
       const int tiles = (M + kMaxTileRows - 1) / kMaxTileRows;
       for (int q = 0; q < tiles; q++) {
-        const int m0 = (int)((long)M * q / tiles), mr = (int)((long)M * (q + 1) / tiles) - m0;
-        micro_8x32(kc, A + (long)m0 * lda + k0, lda, 1, Bp, C + (long)m0 * ldc + n0, ldc, mr, nr, acc);
+        const int m0 = (int)((int64_t)M * q / tiles), mr = (int)((int64_t)M * (q + 1) / tiles) - m0;
+        micro_8x32(kc, A + (int64_t)m0 * lda + k0, lda, 1, Bp, C + (int64_t)m0 * ldc + n0, ldc, mr, nr, acc);
       }
     }
   }
@@ -336,11 +338,11 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   if (K <= 0) {
     if (!acc)
       for (int m = 0; m < M; m++)
-        for (int n = 0; n < N; n++) C[(long)m * ldc + n] = 0.0f;
+        for (int n = 0; n < N; n++) C[(int64_t)m * ldc + n] = 0.0f;
     return;
   }
-  const long ars = trans_a ? 1 : lda;  // step between rows of op(A)
-  const long acs = trans_a ? lda : 1;  // step along k
+  const int64_t ars = trans_a ? 1 : lda;  // step between rows of op(A)
+  const int64_t acs = trans_a ? lda : 1;  // step along k
   if (!trans_b) {
     if (M >= 128 && K >= 32 && gemm_blocked(M, N, K, A, ars, acs, B, ldb, acc, C, ldc)) return;
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
@@ -353,7 +355,7 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
     return;
   }
   for (int n = 0; n < N; n++)
-    for (int k = 0; k < K; k++) bt[(long)k * N + n] = B[(long)n * ldb + k];
+    for (int k = 0; k < K; k++) bt[(int64_t)k * N + n] = B[(int64_t)n * ldb + k];
   gemm_rowmajor_b(M, N, K, A, ars, acs, bt, N, acc, C, ldc);
   free(bt);
 }
@@ -400,8 +402,8 @@ static inline __m512 tanh_ps(__m512 z) {
 
 static void lstm_cell_forward(int B, int H, float* gates, const float* c_prev, float* c, float* tanh_c, float* h) {
   for (int b = 0; b < B; b++) {
-    float* z = gates + (long)b * 4 * H;
-    const long row = (long)b * H;
+    float* z = gates + (int64_t)b * 4 * H;
+    const int64_t row = (int64_t)b * H;
     for (int j = 0; j < H; j += 16) {
       const __mmask16 m = tail_mask(H - j);
       const __m512 i = sigmoid_ps(_mm512_maskz_loadu_ps(m, z + j));
@@ -426,9 +428,9 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
                                const float* dh, float* dc, float* dgates) {
   const __m512 one = _mm512_set1_ps(1.0f);
   for (int b = 0; b < B; b++) {
-    const float* a = gates + (long)b * 4 * H;
-    float* dz = dgates + (long)b * 4 * H;
-    const long row = (long)b * H;
+    const float* a = gates + (int64_t)b * 4 * H;
+    float* dz = dgates + (int64_t)b * 4 * H;
+    const int64_t row = (int64_t)b * H;
     for (int j = 0; j < H; j += 16) {
       const __mmask16 m = tail_mask(H - j);
       const __m512 i = _mm512_maskz_loadu_ps(m, a + j);
@@ -470,10 +472,10 @@ static inline AdamStep adam_lanes(__mmask16 k, const float* params, const float*
   return s;
 }
 
-static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
+static int adam_check(int64_t n, const float* params, const float* grads, const float* m, const float* v, float alpha,
                       float b1, float b2, float eps) {
   __mmask16 bad = 0;
-  for (long i = 0; i < n; i += 16) {
+  for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 k = tail_mask((int)(n - i < 16 ? n - i : 16));
     const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     // x - x == 0 exactly when x is finite (unordered compare: NaN counts as bad).
@@ -483,9 +485,9 @@ static int adam_check(long n, const float* params, const float* grads, const flo
   return bad != 0;
 }
 
-static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
+static void adam_apply(int64_t n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
                        float eps) {
-  for (long i = 0; i < n; i += 16) {
+  for (int64_t i = 0; i < n; i += 16) {
     const __mmask16 k = tail_mask((int)(n - i < 16 ? n - i : 16));
     const AdamStep s = adam_lanes(k, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     _mm512_mask_storeu_ps(m + i, k, s.m);
@@ -495,11 +497,11 @@ static void adam_apply(long n, float* params, const float* grads, float* m, floa
 }
 
 // 12 independent FMA chains of 16 lanes: enough to cover FMA latency on two ports.
-static double fma_loop(long iterations) {
+static double fma_loop(int64_t iterations) {
   __m512 acc[12];
   for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps(0.001f * (float)i);
   const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
-  for (long it = 0; it < iterations; it++)
+  for (int64_t it = 0; it < iterations; it++)
     for (int i = 0; i < 12; i++) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
   __m512 s = acc[0];
   for (int i = 1; i < 12; i++) s = _mm512_add_ps(s, acc[i]);

@@ -9,6 +9,7 @@
 // buffers (NEON has no masked loads).
 // Activations: the same exp (Cody-Waite reduction, degree-6 polynomial) and
 // sigmoid / tanh forms as kernels_avx512.cc.
+#include <cstdint>
 #include <arm_neon.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ static inline void store_n(float* p, float32x4_t v, int n) {
 // time, so a short block does only its own rows' FMAs), nr <= 8,
 // A(r, k) = A[r*ars + k*acs].
 template <int MR>
-static void block_r(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc, int nr,
+static void block_r(int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb, float* C, int64_t ldc, int nr,
                     bool accumulate) {
   const float* a[MR];
   for (int r = 0; r < MR; r++) a[r] = A + r * ars;
@@ -47,10 +48,10 @@ static void block_r(int K, const float* A, long ars, long acs, const float* B, l
   for (int r = 0; r < MR; r++) c[r][0] = c[r][1] = vdupq_n_f32(0.0f);
   const int n0 = nr < 4 ? nr : 4, n1 = nr - 4;
   for (int k = 0; k < K; k++) {
-    const float* b = B + (long)k * ldb;
+    const float* b = B + (int64_t)k * ldb;
     const float32x4_t b0 = load_n(b, n0);
     const float32x4_t b1 = load_n(b + 4, n1);
-    const long ka = (long)k * acs;
+    const int64_t ka = (int64_t)k * acs;
     for (int r = 0; r < MR; r++) {
       const float32x4_t x = vdupq_n_f32(a[r][ka]);
       c[r][0] = vfmaq_f32(c[r][0], x, b0);
@@ -58,7 +59,7 @@ static void block_r(int K, const float* A, long ars, long acs, const float* B, l
     }
   }
   for (int r = 0; r < MR; r++) {
-    float* cr = C + (long)r * ldc;
+    float* cr = C + (int64_t)r * ldc;
     float32x4_t v0 = c[r][0], v1 = c[r][1];
     if (accumulate) {
       v0 = vaddq_f32(v0, load_n(cr, n0));
@@ -70,7 +71,7 @@ static void block_r(int K, const float* A, long ars, long acs, const float* B, l
 }
 
 // block_r for mr (1..4) rows; rows >= mr are never read.
-static void block(int K, const float* A, long ars, long acs, const float* B, long ldb, float* C, long ldc, int mr,
+static void block(int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb, float* C, int64_t ldc, int mr,
                   int nr, bool accumulate) {
   switch (mr) {
     case 1: return block_r<1>(K, A, ars, acs, B, ldb, C, ldc, nr, accumulate);
@@ -80,13 +81,13 @@ static void block(int K, const float* A, long ars, long acs, const float* B, lon
   }
 }
 
-static void gemm_rowmajor_b(int M, int N, int K, const float* A, long ars, long acs, const float* B, long ldb,
-                            bool accumulate, float* C, long ldc) {
+static void gemm_rowmajor_b(int M, int N, int K, const float* A, int64_t ars, int64_t acs, const float* B, int64_t ldb,
+                            bool accumulate, float* C, int64_t ldc) {
   for (int n0 = 0; n0 < N; n0 += 8) {
     const int nr = N - n0 < 8 ? N - n0 : 8;
     for (int m0 = 0; m0 < M; m0 += 4) {
       const int mr = M - m0 < 4 ? M - m0 : 4;
-      block(K, A + (long)m0 * ars, ars, acs, B + n0, ldb, C + (long)m0 * ldc + n0, ldc, mr, nr, accumulate);
+      block(K, A + (int64_t)m0 * ars, ars, acs, B + n0, ldb, C + (int64_t)m0 * ldc + n0, ldc, mr, nr, accumulate);
     }
   }
 }
@@ -98,11 +99,11 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
   if (K <= 0) {
     if (!acc)
       for (int m = 0; m < M; m++)
-        for (int n = 0; n < N; n++) C[(long)m * ldc + n] = 0.0f;
+        for (int n = 0; n < N; n++) C[(int64_t)m * ldc + n] = 0.0f;
     return;
   }
-  const long ars = trans_a ? 1 : lda;
-  const long acs = trans_a ? lda : 1;
+  const int64_t ars = trans_a ? 1 : lda;
+  const int64_t acs = trans_a ? lda : 1;
   if (!trans_b) {
     gemm_rowmajor_b(M, N, K, A, ars, acs, B, ldb, acc, C, ldc);
     return;
@@ -114,15 +115,15 @@ static void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A
     return;
   }
   for (int n = 0; n < N; n++)
-    for (int k = 0; k < K; k++) bt[(long)k * N + n] = B[(long)n * ldb + k];
+    for (int k = 0; k < K; k++) bt[(int64_t)k * N + n] = B[(int64_t)n * ldb + k];
   gemm_rowmajor_b(M, N, K, A, ars, acs, bt, N, acc, C, ldc);
   free(bt);
 }
 
-static long packed_b_size(int K, int N) { return (long)K * N; }
+static int64_t packed_b_size(int K, int N) { return (int64_t)K * N; }
 
 static void pack_b(int K, int N, const float* B, int ldb, float* packed) {
-  for (int k = 0; k < K; k++) memcpy(packed + (long)k * N, B + (long)k * ldb, sizeof(float) * (size_t)N);
+  for (int k = 0; k < K; k++) memcpy(packed + (int64_t)k * N, B + (int64_t)k * ldb, sizeof(float) * (size_t)N);
 }
 
 static void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const float* A, int lda, const float* packed,
@@ -166,8 +167,8 @@ static inline float32x4_t tanh_ps(float32x4_t z) {
 
 static void lstm_cell_forward(int B, int H, float* gates, const float* c_prev, float* c, float* tanh_c, float* h) {
   for (int b = 0; b < B; b++) {
-    float* z = gates + (long)b * 4 * H;
-    const long row = (long)b * H;
+    float* z = gates + (int64_t)b * 4 * H;
+    const int64_t row = (int64_t)b * H;
     for (int j = 0; j < H; j += 4) {
       const int n = H - j < 4 ? H - j : 4;
       const float32x4_t i = sigmoid_ps(load_n(z + j, n));
@@ -191,9 +192,9 @@ static void lstm_cell_backward(int B, int H, const float* gates, const float* c_
                                const float* dh, float* dc, float* dgates) {
   const float32x4_t one = vdupq_n_f32(1.0f);
   for (int b = 0; b < B; b++) {
-    const float* a = gates + (long)b * 4 * H;
-    float* dz = dgates + (long)b * 4 * H;
-    const long row = (long)b * H;
+    const float* a = gates + (int64_t)b * 4 * H;
+    float* dz = dgates + (int64_t)b * 4 * H;
+    const int64_t row = (int64_t)b * H;
     for (int j = 0; j < H; j += 4) {
       const int n = H - j < 4 ? H - j : 4;
       const float32x4_t i = load_n(a + j, n), f = load_n(a + H + j, n);
@@ -226,10 +227,10 @@ static inline AdamStep adam_lanes(int c, const float* params, const float* grads
   return s;
 }
 
-static int adam_check(long n, const float* params, const float* grads, const float* m, const float* v, float alpha,
+static int adam_check(int64_t n, const float* params, const float* grads, const float* m, const float* v, float alpha,
                       float b1, float b2, float eps) {
   uint32x4_t bad = vdupq_n_u32(0);
-  for (long i = 0; i < n; i += 4) {
+  for (int64_t i = 0; i < n; i += 4) {
     const AdamStep s = adam_lanes((int)(n - i < 4 ? n - i : 4), params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     // x - x == 0 exactly when x is finite.
     bad = vorrq_u32(bad, vmvnq_u32(vceqq_f32(vsubq_f32(s.p, s.p), vdupq_n_f32(0.0f))));
@@ -238,9 +239,9 @@ static int adam_check(long n, const float* params, const float* grads, const flo
   return vmaxvq_u32(bad) != 0;
 }
 
-static void adam_apply(long n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
+static void adam_apply(int64_t n, float* params, const float* grads, float* m, float* v, float alpha, float b1, float b2,
                        float eps) {
-  for (long i = 0; i < n; i += 4) {
+  for (int64_t i = 0; i < n; i += 4) {
     const int c = (int)(n - i < 4 ? n - i : 4);
     const AdamStep s = adam_lanes(c, params + i, grads + i, m + i, v + i, alpha, b1, b2, eps);
     store_n(m + i, s.m, c);
@@ -250,11 +251,11 @@ static void adam_apply(long n, float* params, const float* grads, float* m, floa
 }
 
 // 12 independent FMA chains of 4 lanes.
-static double fma_loop(long iterations) {
+static double fma_loop(int64_t iterations) {
   float32x4_t acc[12];
   for (int i = 0; i < 12; i++) acc[i] = vdupq_n_f32(0.001f * (float)i);
   const float32x4_t a = vdupq_n_f32(0.999999f), b = vdupq_n_f32(1e-7f);
-  for (long it = 0; it < iterations; it++)
+  for (int64_t it = 0; it < iterations; it++)
     for (int i = 0; i < 12; i++) acc[i] = vfmaq_f32(b, acc[i], a);
   float32x4_t s = acc[0];
   for (int i = 1; i < 12; i++) s = vaddq_f32(s, acc[i]);

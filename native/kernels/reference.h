@@ -9,6 +9,7 @@
 #ifndef FLOWCAST_KERNELS_REFERENCE_H
 #define FLOWCAST_KERNELS_REFERENCE_H
 
+#include <cstdint>
 #include <cmath>
 
 namespace fc {
@@ -44,15 +45,15 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const T* A, int lda,
           const T* B, int ldb, T beta, T* C, int ldc) {
   if (beta == T(0)) {
     for (int m = 0; m < M; m++)
-      for (int n = 0; n < N; n++) C[(long)m * ldc + n] = T(0);
+      for (int n = 0; n < N; n++) C[(int64_t)m * ldc + n] = T(0);
   }
   if (!trans_a && trans_b) {
     // C[m,n] += sum_k A[m,k] * B[n,k]: both rows contiguous, a dot product.
     for (int m = 0; m < M; m++) {
-      const T* a = A + (long)m * lda;
-      T* c = C + (long)m * ldc;
+      const T* a = A + (int64_t)m * lda;
+      T* c = C + (int64_t)m * ldc;
       for (int n = 0; n < N; n++) {
-        const T* b = B + (long)n * ldb;
+        const T* b = B + (int64_t)n * ldb;
         T acc = T(0);
         for (int k = 0; k < K; k++) acc += a[k] * b[k];
         c[n] += acc;
@@ -61,21 +62,21 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const T* A, int lda,
   } else if (!trans_a && !trans_b) {
     // C[m,:] += A[m,k] * B[k,:]
     for (int m = 0; m < M; m++) {
-      T* c = C + (long)m * ldc;
+      T* c = C + (int64_t)m * ldc;
       for (int k = 0; k < K; k++) {
-        const T a = A[(long)m * lda + k];
-        const T* b = B + (long)k * ldb;
+        const T a = A[(int64_t)m * lda + k];
+        const T* b = B + (int64_t)k * ldb;
         for (int n = 0; n < N; n++) c[n] += a * b[n];
       }
     }
   } else if (trans_a && !trans_b) {
     // C[m,:] += A[k,m] * B[k,:], A stored (K,M)
     for (int k = 0; k < K; k++) {
-      const T* a = A + (long)k * lda;
-      const T* b = B + (long)k * ldb;
+      const T* a = A + (int64_t)k * lda;
+      const T* b = B + (int64_t)k * ldb;
       for (int m = 0; m < M; m++) {
         const T am = a[m];
-        T* c = C + (long)m * ldc;
+        T* c = C + (int64_t)m * ldc;
         for (int n = 0; n < N; n++) c[n] += am * b[n];
       }
     }
@@ -84,19 +85,19 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const T* A, int lda,
     for (int m = 0; m < M; m++)
       for (int n = 0; n < N; n++) {
         T acc = T(0);
-        for (int k = 0; k < K; k++) acc += A[(long)k * lda + m] * B[(long)n * ldb + k];
-        C[(long)m * ldc + n] += acc;
+        for (int k = 0; k < K; k++) acc += A[(int64_t)k * lda + m] * B[(int64_t)n * ldb + k];
+        C[(int64_t)m * ldc + n] += acc;
       }
   }
 }
 
 // The reference's packed layout is B itself, row-major (K, N) with stride N.
-inline long packed_b_size(int K, int N) { return (long)K * N; }
+inline int64_t packed_b_size(int K, int N) { return (int64_t)K * N; }
 
 template <typename T>
 void pack_b(int K, int N, const T* B, int ldb, T* packed) {
   for (int k = 0; k < K; k++)
-    for (int n = 0; n < N; n++) packed[(long)k * N + n] = B[(long)k * ldb + n];
+    for (int n = 0; n < N; n++) packed[(int64_t)k * N + n] = B[(int64_t)k * ldb + n];
 }
 
 template <typename T>
@@ -109,7 +110,7 @@ void gemm_packed_b(int M, int n_begin, int n_end, int N, int K, const T* A, int 
 template <typename T, bool kHard = false>
 void lstm_cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c, T* h) {
   for (int b = 0; b < B; b++) {
-    T* z = gates + (long)b * 4 * H;
+    T* z = gates + (int64_t)b * 4 * H;
     for (int j = 0; j < H; j++) {
       const T i = gate<T, kHard>(z[j]);
       const T f = gate<T, kHard>(z[H + j]);
@@ -119,7 +120,7 @@ void lstm_cell_forward(int B, int H, T* gates, const T* c_prev, T* c, T* tanh_c,
       z[H + j] = f;
       z[2 * H + j] = g;
       z[3 * H + j] = o;
-      const long s = (long)b * H + j;
+      const int64_t s = (int64_t)b * H + j;
       const T cs = f * c_prev[s] + i * g;
       const T tc = std::tanh(cs);
       c[s] = cs;
@@ -133,10 +134,10 @@ template <typename T, bool kHard = false>
 void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* tanh_c,
                         const T* dh, T* dc, T* dgates) {
   for (int b = 0; b < B; b++) {
-    const T* a = gates + (long)b * 4 * H;
-    T* dz = dgates + (long)b * 4 * H;
+    const T* a = gates + (int64_t)b * 4 * H;
+    T* dz = dgates + (int64_t)b * 4 * H;
     for (int j = 0; j < H; j++) {
-      const long s = (long)b * H + j;
+      const int64_t s = (int64_t)b * H + j;
       const T i = a[j], f = a[H + j], g = a[2 * H + j], o = a[3 * H + j];
       const T tc = tanh_c[s];
       const T dct = dc[s] + dh[s] * o * (T(1) - tc * tc);
@@ -159,10 +160,10 @@ void lstm_cell_backward(int B, int H, const T* gates, const T* c_prev, const T* 
 template <typename T>
 void gru_cell_forward(int B, int H, T* zx, const T* zh, const T* h_prev, T* h) {
   for (int b = 0; b < B; b++) {
-    T* x = zx + (long)b * 3 * H;
-    const T* u = zh + (long)b * 3 * H;
+    T* x = zx + (int64_t)b * 3 * H;
+    const T* u = zh + (int64_t)b * 3 * H;
     for (int j = 0; j < H; j++) {
-      const long s = (long)b * H + j;
+      const int64_t s = (int64_t)b * H + j;
       const T r = sigmoid(x[j] + u[j]);
       const T z = sigmoid(x[H + j] + u[H + j]);
       const T n = std::tanh(x[2 * H + j] + r * u[2 * H + j]);
@@ -183,12 +184,12 @@ template <typename T>
 void gru_cell_backward(int B, int H, const T* gates, const T* zh, const T* h_prev, const T* dh, T* dzx, T* dzh,
                        T* dh_direct) {
   for (int b = 0; b < B; b++) {
-    const T* a = gates + (long)b * 3 * H;
-    const T* u = zh + (long)b * 3 * H;
-    T* dx = dzx + (long)b * 3 * H;
-    T* du = dzh + (long)b * 3 * H;
+    const T* a = gates + (int64_t)b * 3 * H;
+    const T* u = zh + (int64_t)b * 3 * H;
+    T* dx = dzx + (int64_t)b * 3 * H;
+    T* du = dzh + (int64_t)b * 3 * H;
     for (int j = 0; j < H; j++) {
-      const long s = (long)b * H + j;
+      const int64_t s = (int64_t)b * H + j;
       const T r = a[j], z = a[H + j], n = a[2 * H + j], g = dh[s];
       const T an = g * (T(1) - z) * (T(1) - n * n);
       const T ar = an * u[2 * H + j] * r * (T(1) - r);
@@ -208,7 +209,7 @@ void gru_cell_backward(int B, int H, const T* gates, const T* zh, const T* h_pre
 // overwritten with h; backward dZ = dh (1 - h^2) (relu: dh where h > 0).
 template <typename T>
 void rnn_cell_forward(int B, int H, T* z, T* h, bool relu) {
-  for (long s = 0; s < (long)B * H; s++) {
+  for (int64_t s = 0; s < (int64_t)B * H; s++) {
     const T a = relu ? (z[s] > T(0) ? z[s] : T(0)) : std::tanh(z[s]);
     z[s] = a;
     h[s] = a;
@@ -217,16 +218,16 @@ void rnn_cell_forward(int B, int H, T* z, T* h, bool relu) {
 
 template <typename T>
 void rnn_cell_backward(int B, int H, const T* gates, const T* dh, T* dz, bool relu) {
-  for (long s = 0; s < (long)B * H; s++)
+  for (int64_t s = 0; s < (int64_t)B * H; s++)
     dz[s] = relu ? (gates[s] > T(0) ? dh[s] : T(0)) : dh[s] * (T(1) - gates[s] * gates[s]);
 }
 
 // x - x is exactly 0 for finite x and NaN otherwise: a branch-free test
 // the compiler can vectorize (std::isfinite may not be).
 template <typename T>
-int adam_check(long n, const T* params, const T* grads, const T* m, const T* v, T alpha, T b1, T b2, T eps) {
+int adam_check(int64_t n, const T* params, const T* grads, const T* m, const T* v, T alpha, T b1, T b2, T eps) {
   int bad = 0;
-  for (long i = 0; i < n; i++) {
+  for (int64_t i = 0; i < n; i++) {
     const T g = grads[i];
     const T mi = b1 * m[i] + (T(1) - b1) * g;
     const T vi = b2 * v[i] + (T(1) - b2) * g * g;
@@ -237,8 +238,8 @@ int adam_check(long n, const T* params, const T* grads, const T* m, const T* v, 
 }
 
 template <typename T>
-void adam_apply(long n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T b2, T eps) {
-  for (long i = 0; i < n; i++) {
+void adam_apply(int64_t n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T b2, T eps) {
+  for (int64_t i = 0; i < n; i++) {
     const T g = grads[i];
     m[i] = b1 * m[i] + (T(1) - b1) * g;
     v[i] = b2 * v[i] + (T(1) - b2) * g * g;
@@ -249,11 +250,11 @@ void adam_apply(long n, T* params, const T* grads, T* m, T* v, T alpha, T b1, T 
 // Scalar multiply-add chains (the compiler may vectorize them; the scalar
 // table's "peak" is only a reference point for its own throughput).
 template <typename T>
-double fma_loop(long iterations) {
+double fma_loop(int64_t iterations) {
   T acc[8];
   for (int i = 0; i < 8; i++) acc[i] = T(0.001) * T(i);
   const T a = T(0.999999), b = T(1e-7);
-  for (long it = 0; it < iterations; it++)
+  for (int64_t it = 0; it < iterations; it++)
     for (int i = 0; i < 8; i++) acc[i] = acc[i] * a + b;
   double s = 0;
   for (int i = 0; i < 8; i++) s += (double)acc[i];

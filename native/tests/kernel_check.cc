@@ -10,6 +10,7 @@
 // Each table against itself: a GEMM split into row or column blocks equals the
 // whole product bit for bit (the summation order of kernels.h).
 // Prints one line per failure and a closing "N passed, M failed".
+#include <cstdint>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -123,8 +124,8 @@ void check_gemm_splits(const fc::KernelTable<float>& k) {
             std::vector<float> C = C0;
             for (int m0 = 0; m0 < M; m0 += rows) {
               const int m = M - m0 < rows ? M - m0 : rows;
-              k.gemm(ta, tb, m, N, K, ta ? A.data() + m0 : A.data() + (long)m0 * lda, lda, B.data(), ldb, (float)beta,
-                     C.data() + (long)m0 * N, N);
+              k.gemm(ta, tb, m, N, K, ta ? A.data() + m0 : A.data() + (int64_t)m0 * lda, lda, B.data(), ldb, (float)beta,
+                     C.data() + (int64_t)m0 * N, N);
             }
             char what[160];
             std::snprintf(what, sizeof what, "gemm M=%d N=%d K=%d ta=%d tb=%d beta=%d in blocks of %d rows == whole, bitwise",
@@ -135,7 +136,7 @@ void check_gemm_splits(const fc::KernelTable<float>& k) {
             std::vector<float> C = C0;
             for (int n0 = 0; n0 < N; n0 += cols) {
               const int n = N - n0 < cols ? N - n0 : cols;
-              k.gemm(ta, tb, M, n, K, A.data(), lda, tb ? B.data() + (long)n0 * ldb : B.data() + n0, ldb, (float)beta,
+              k.gemm(ta, tb, M, n, K, A.data(), lda, tb ? B.data() + (int64_t)n0 * ldb : B.data() + n0, ldb, (float)beta,
                      C.data() + n0, N);
             }
             char what[160];
@@ -199,9 +200,9 @@ void check_lstm(const fc::KernelTable<float>& k, const fc::KernelTable<float>& r
 
 void check_adam(const fc::KernelTable<float>& k, const fc::KernelTable<float>& ref) {
   Lcg rng(13);
-  for (long n : {1L, 15L, 16L, 17L, 1000L, 4099L}) {
+  for (int64_t n : {INT64_C(1), INT64_C(15), INT64_C(16), INT64_C(17), INT64_C(1000), INT64_C(4099)}) {
     std::vector<float> p(n), g(n), m(n), v(n);
-    for (long i = 0; i < n; i++) {
+    for (int64_t i = 0; i < n; i++) {
       p[i] = rng.next(-1, 1);
       g[i] = rng.next(-1e-3f, 1e-3f);
       m[i] = rng.next(-1e-3f, 1e-3f);
@@ -218,15 +219,15 @@ void check_adam(const fc::KernelTable<float>& k, const fc::KernelTable<float>& r
     const bool ok = c1 == 0 && c2 == 0 && close(p1, p2, 1e-6, 1e-6, &w1) & close(m1, m2, 1e-9, 1e-6, &w2) &
                     close(v1, v2, 1e-12, 1e-6, &w3);
     char what[160];
-    std::snprintf(what, sizeof what, "adam n=%ld: max |d| params %.3g, m %.3g, v %.3g", n, w1, w2, w3);
+    std::snprintf(what, sizeof what, "adam n=%lld: max |d| params %.3g, m %.3g, v %.3g", (long long)n, w1, w2, w3);
     check(ok, k.isa, what);
     // A non-finite update is reported, wherever it is (including the tail).
     std::vector<float> gbad = g;
     gbad[n - 1] = INFINITY;
-    std::snprintf(what, sizeof what, "adam_check n=%ld flags an infinite gradient in the last element", n);
+    std::snprintf(what, sizeof what, "adam_check n=%lld flags an infinite gradient in the last element", (long long)n);
     check(k.adam_check(n, p.data(), gbad.data(), m.data(), v.data(), alpha, b1, b2, eps) == 1, k.isa, what);
     gbad[n - 1] = NAN;
-    std::snprintf(what, sizeof what, "adam_check n=%ld flags a NaN gradient", n);
+    std::snprintf(what, sizeof what, "adam_check n=%lld flags a NaN gradient", (long long)n);
     check(k.adam_check(n, p.data(), gbad.data(), m.data(), v.data(), alpha, b1, b2, eps) == 1, k.isa, what);
   }
 }
