@@ -11,7 +11,7 @@
  */
 import t from 'tap';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -116,6 +116,14 @@ t.test('a binary for another architecture or OS: ERR_FLOWCAST_BINARY_MISMATCH, b
   const dll = refusal(write('windows.node', pe));
   t.equal(dll.code, 'ERR_FLOWCAST_BINARY_MISMATCH');
   t.match(dll.found, /^PE \(Windows DLL\) x64 binary/);
+});
+
+const otherArchPrebuilt = join(packageRoot, 'prebuilds', host.arch === 'arm64' ? 'linux-x64-gnu' : 'linux-arm64-gnu', 'flowcast.node');
+t.test('FLOWCAST_BINARY at the real prebuilt for the other architecture (npm run package built it)', { skip: (!elfHost || !existsSync(otherArchPrebuilt)) && `no ${otherArchPrebuilt} (run npm run package)` }, async (t) => {
+  const err = refusal(otherArchPrebuilt);
+  t.equal(err.code, 'ERR_FLOWCAST_BINARY_MISMATCH');
+  t.match(err.found, new RegExp(`^ELF ${host.arch === 'arm64' ? 'x64' : 'arm64'} binary \\(`));
+  t.same(err.tried, [otherArchPrebuilt]);
 });
 
 t.test('the header reader names PE and Mach-O architectures', async (t) => {
