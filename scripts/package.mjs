@@ -51,7 +51,7 @@ const BUILDS = {
     toolchain: 'cmake/toolchains/win32-x64.cmake',
     // MinGW links against an import library made from node-api-headers' def file (node.exe's exports).
     cmake: [`-DFLOWCAST_NODE_API_DEF=${require('node-api-headers').def_paths.node_api_def}`],
-    strip: ['x86_64-w64-mingw32-strip', '--strip-unneeded'],
+    strip: null, // linked with -s (CMakeLists.txt): strip(1) would write the time into the PE header
     hostStrip: null,
   },
   'darwin-x64': { host: 'darwin-x64', cmake: ['-DCMAKE_OSX_ARCHITECTURES=x86_64', '-DCMAKE_OSX_DEPLOYMENT_TARGET=11.0'], strip: ['strip', '-x'], hostStrip: ['strip', '-x'] },
