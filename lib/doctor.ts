@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { binaryCandidates, BUILD_FROM_SOURCE } from './binary/load.js';
+import { binaryCandidates, BUILD_FROM_SOURCE, prebuiltPath } from './binary/load.js';
 import { newestVersion, readElfDynamicInfo } from './binary/elf-symbols.js';
 import { compareVersions, currentHost, GLIBC_FLOOR, NAPI_VERSION, platformTag } from './binary/platform.js';
 import { cpuInfo, type CpuInfo } from './cpu.js';
@@ -128,8 +128,8 @@ function nativeFacts(simd: CpuInfo['simd']): Pick<DoctorReport, 'binary' | 'isa'
   const host = currentHost();
   const platform = host.platform;
   const tag = platformTag(host);
-  const prebuiltPath = join(packageRoot, 'prebuilds', tag, 'flowcast.node');
-  const prebuilt = existsSync(prebuiltPath) ? prebuiltPath : null;
+  const shipped = prebuiltPath(packageRoot, host);
+  const prebuilt = existsSync(shipped) ? shipped : null;
   const empty = { napi: null, compiler: null, flags: null, buildType: null, link: null, target: null, system: null };
   try {
     const loaded = loadedBinary();

@@ -89,7 +89,7 @@ export interface NativeBuildInfo {
   /** The C++ flags of the build type (ISA flags are per kernel file, never global). */
   flags: string;
   buildType: string;
-  /** e.g. 'static libstdc++, glibc floor 2.28' */
+  /** e.g. 'static libstdc++, old glibc symbol versions' (the glibc a file needs is read from it: doctor().binary.glibcFloor) */
   link: string;
   /** The platform tag a release build names (e.g. 'linux-x64-gnu'); '' for a development build. */
   target: string;

@@ -32,11 +32,11 @@ import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { readBinaryHeader, describeHeader } = await import(join(root, 'dist/binary/header.js'));
+const { readBinaryHeader, describeHeader, FORMAT_OF_PLATFORM } = await import(join(root, 'dist/binary/header.js'));
 const { readElfDynamicInfo, newestVersion } = await import(join(root, 'dist/binary/elf-symbols.js'));
 const { readPeImports } = await import(join(root, 'dist/binary/pe-imports.js'));
 const { compareVersions, PREBUILT_TARGETS, GLIBC_FLOOR } = await import(join(root, 'dist/binary/platform.js'));
-const { cmakeBuild } = await import(join(root, 'dist/binary/source-build.js'));
+const { cmakeBuild, runTool } = await import(join(root, 'dist/binary/source-build.js'));
 
 /**
  * How each tag is built. `toolchain`: a CMake toolchain file, used when the
@@ -72,14 +72,6 @@ function defaultTargets() {
   return [];
 }
 
-function run(cmd, args, options = {}) {
-  const shown = [cmd, ...args].join(' ');
-  console.log(`$ ${shown}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
-  if (r.error) throw new Error(`${cmd}: ${r.error.code === 'ENOENT' ? 'not found on PATH' : r.error.message}`);
-  if (r.status !== 0) throw new Error(`${shown}: exit status ${r.status}`);
-}
-
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 /** Builds one tag into build-release/<tag> and returns the stripped binary's path. */
@@ -102,7 +94,7 @@ function build(tag, jobs) {
   const stripped = join(dir, 'flowcast.stripped.node');
   cpSync(out, stripped);
   const strip = native ? spec.hostStrip : spec.strip;
-  if (strip) run(strip[0], [...strip.slice(1), stripped]);
+  if (strip) runTool(strip[0], [...strip.slice(1), stripped], root);
   return stripped;
 }
 
@@ -111,7 +103,7 @@ function check(tag, path) {
   const target = PREBUILT_TARGETS.find((t) => t.tag === tag);
   if (!target) throw new Error(`${path}: '${tag}' is not a platform flowcast ships (lib/binary/platform.ts)`);
   const header = readBinaryHeader(path);
-  const format = { linux: 'elf', win32: 'pe', darwin: 'macho' }[target.platform];
+  const format = FORMAT_OF_PLATFORM[target.platform];
   if (header.format !== format || header.truncated || !header.arches.includes(target.arch)) {
     throw new Error(`${path}: found ${describeHeader(header)}, expected a ${format} ${target.arch} binary for ${tag}`);
   }

@@ -39,6 +39,9 @@ const ELF_MACHINES: Record<number, string> = { 0x3e: 'x64', 0xb7: 'arm64', 0x03:
 const PE_MACHINES: Record<number, string> = { 0x8664: 'x64', 0xaa64: 'arm64', 0x14c: 'ia32', 0x1c4: 'arm' };
 const MACHO_CPUS: Record<number, string> = { 0x01000007: 'x64', 0x0100000c: 'arm64', 7: 'ia32', 12: 'arm' };
 
+/** How messages name each format. */
+export const FORMAT_NAMES: Record<BinaryFormat, string> = { elf: 'ELF', pe: 'PE (Windows DLL)', macho: 'Mach-O' };
+
 /** The format each OS loads. */
 export const FORMAT_OF_PLATFORM: Record<string, BinaryFormat> = {
   linux: 'elf', freebsd: 'elf', openbsd: 'elf', sunos: 'elf', android: 'elf',
@@ -145,7 +148,7 @@ export function readBinaryHeader(path: string): BinaryHeader {
 export function describeHeader(h: BinaryHeader): string {
   const bytes = `${h.size.toLocaleString('en-US')} bytes`;
   if (!h.format) return `a file of no known binary format (${bytes})`;
-  const name = { elf: 'ELF', pe: 'PE (Windows DLL)', macho: 'Mach-O' }[h.format];
+  const name = FORMAT_NAMES[h.format];
   const arch = h.arches.length ? h.arches.join('+') : 'unknown-architecture';
   return `${name} ${arch} binary${h.truncated ? ', truncated' : ''} (${bytes})`;
 }

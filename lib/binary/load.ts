@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { BinaryLoadError } from '../errors.js';
-import { describeHeader, FORMAT_OF_PLATFORM, readBinaryHeader } from './header.js';
+import { describeHeader, FORMAT_NAMES, FORMAT_OF_PLATFORM, readBinaryHeader } from './header.js';
 import { compareVersions, currentHost, GLIBC_FLOOR, NAPI_VERSION, platformTag, PREBUILT_TARGETS, type Host } from './platform.js';
 
 /** Where the loaded binary came from: FLOWCAST_BINARY, a source build, or the package's prebuilt. */
@@ -47,13 +47,18 @@ export interface LoadOptions {
 /** The command that builds the addon from source in an installed package. */
 export const BUILD_FROM_SOURCE = 'npx flowcast build-from-source';
 
+/** Where the package holds its prebuilt binary for `host`. */
+export function prebuiltPath(root: string, host: Pick<Host, 'platform' | 'arch' | 'libc'>): string {
+  return join(root, 'prebuilds', platformTag(host), 'flowcast.node');
+}
+
 /** The paths the loader tries, in order. */
 export function binaryCandidates({ root, host = currentHost(), env = process.env }: LoadOptions): Candidate[] {
   const override = env.FLOWCAST_BINARY;
   if (override) return [{ origin: 'override', path: resolve(override) }];
   return [
     { origin: 'source', path: join(root, 'build', 'Release', 'flowcast.node') },
-    { origin: 'prebuilt', path: join(root, 'prebuilds', platformTag(host), 'flowcast.node') },
+    { origin: 'prebuilt', path: prebuiltPath(root, host) },
   ];
 }
 
@@ -77,7 +82,7 @@ function fixes(host: Host): string {
 function checkHeader(candidate: Candidate, host: Host, tried: string[]): void {
   const header = readBinaryHeader(candidate.path);
   const format = FORMAT_OF_PLATFORM[host.platform];
-  const expected = `${format ? { elf: 'ELF', pe: 'PE (Windows DLL)', macho: 'Mach-O' }[format] : 'a native'} ${host.arch} binary for ${platformTag(host)}`;
+  const expected = `${format ? FORMAT_NAMES[format] : 'a native'} ${host.arch} binary for ${platformTag(host)}`;
   const found = describeHeader(header);
   if (!header.format) {
     throw new BinaryLoadError('ERR_FLOWCAST_BINARY_INVALID', `${candidate.path} is not a native binary: found ${found}, expected ${expected}.\n${fixes(host)}`, { found, expected, tried });

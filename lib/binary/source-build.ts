@@ -26,7 +26,8 @@ export interface CmakeBuild {
   jobs?: number;
 }
 
-function run(cmd: string, args: string[], cwd: string): void {
+/** Runs a build tool with its output shown; throws naming the command when it fails. */
+export function runTool(cmd: string, args: string[], cwd: string): void {
   console.log(`$ ${[cmd, ...args].join(' ')}`);
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd, shell: process.platform === 'win32' });
   if (r.error) throw new Error(`${cmd}: ${(r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found on PATH' : r.error.message}`);
@@ -46,8 +47,8 @@ export function cmakeBuild(b: CmakeBuild): string {
   ];
   if (b.toolchain) args.push(`-DCMAKE_TOOLCHAIN_FILE=${b.toolchain}`);
   if (!existsSync(join(b.buildDir, 'CMakeCache.txt')) && hasNinja()) args.push('-G', 'Ninja');
-  run('cmake', args, b.root);
-  run('cmake', ['--build', b.buildDir, '--config', 'Release', '--target', 'flowcast', '--parallel', String(b.jobs ?? 2)], b.root);
+  runTool('cmake', args, b.root);
+  runTool('cmake', ['--build', b.buildDir, '--config', 'Release', '--target', 'flowcast', '--parallel', String(b.jobs ?? 2)], b.root);
   const out = [join(b.buildDir, 'flowcast.node'), join(b.buildDir, 'Release', 'flowcast.node')].find((p) => existsSync(p));
   if (!out) throw new Error(`the build wrote no flowcast.node under ${b.buildDir}`);
   return out;

@@ -16,12 +16,12 @@
 //       y: Float64Array, n: number, states: ({h: Float64Array, c: Float64Array} | null)[],
 //       options?: { loss?: 'mse' | 'mae' | 'huber', huberDelta?: number, seed?: number }):
 //       { loss: number, gradients: Float64Array, output: Float64Array }
-#include <cstdint>
 #include <napi.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <string>

@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "addon/model_wrap.h"
 
 #include <cstring>

@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "core/init.h"
 
 #include <cmath>

@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "core/network.h"
 
 #include <algorithm>

@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "core/optimizer.h"
 
 #include <algorithm>

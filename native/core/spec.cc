@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "core/spec.h"
 
 #include "core/layout.h"

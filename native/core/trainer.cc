@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "core/trainer.h"
 
 #include "core/thread_pool.h"

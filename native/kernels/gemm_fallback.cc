@@ -1,4 +1,3 @@
-#include <cstdint>
 #include "kernels/gemm_fallback.h"
 
 #include <cmath>

@@ -9,8 +9,8 @@
 // buffers (NEON has no masked loads).
 // Activations: the same exp (Cody-Waite reduction, degree-6 polynomial) and
 // sigmoid / tanh forms as kernels_avx512.cc.
-#include <cstdint>
 #include <arm_neon.h>
+#include <cstdint>
 #include <stdlib.h>
 #include <string.h>
 

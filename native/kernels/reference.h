@@ -9,8 +9,8 @@
 #ifndef FLOWCAST_KERNELS_REFERENCE_H
 #define FLOWCAST_KERNELS_REFERENCE_H
 
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 
 namespace fc {
 namespace ref {

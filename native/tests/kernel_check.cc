@@ -10,8 +10,8 @@
 // Each table against itself: a GEMM split into row or column blocks equals the
 // whole product bit for bit (the summation order of kernels.h).
 // Prints one line per failure and a closing "N passed, M failed".
-#include <cstdint>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <vector>
