@@ -7,9 +7,9 @@
  * import { readCsv, Series, ForecastPipeline, sequential, lstm, dense, adam, evaluateForecast } from 'flowcast';
  */
 export * from './data/index.js';
-export { ForecastPipeline, type ForecastPipelineConfig, type ForecastPipelineJSON, type ForecastWindows } from './forecast/pipeline.js';
-export { evaluateForecast, type ForecastEvaluation, type ForecastScores, type EvaluateForecastOptions } from './forecast/evaluate.js';
-export { rmse, mae, mape, smape, mase, directionalAccuracy } from './forecast/metrics.js';
+export { ForecastPipeline, type ForecastPipelineConfig, type ForecastPipelineJSON, type ForecastWindows } from './data/pipeline.js';
+export { evaluateForecast, type ForecastEvaluation, type ForecastScores, type EvaluateForecastOptions } from './model/evaluate-forecast.js';
+export { rmse, mae, mape, smape, mase, directionalAccuracy } from './stats/metrics.js';
 export {
   naive,
   seasonalNaive,
@@ -19,20 +19,14 @@ export {
   type Baseline,
   type FittedBaseline,
   type BaselineForecast,
-} from './baselines/simple.js';
+} from './classical/simple.js';
 export { forecastRecursive } from './forecast/recursive.js';
-export {
-  sequential,
-  Sequential,
-  type SequentialConfig,
-  type CompileConfig,
-  type FitOptions,
-  type History,
-  type PredictOptions,
-  type Evaluation,
-  type LayerState,
-  type StreamOptions,
-} from './model/sequential.js';
+export { sequential, Sequential, type StreamOptions } from './model/sequential.js';
+export type { SequentialConfig } from './model/config.js';
+export type { CompileConfig } from './model/compile.js';
+export type { FitOptions, History } from './model/fit-loop.js';
+export type { PredictOptions, Evaluation } from './model/scores.js';
+export type { LayerState } from './model/layer-states.js';
 export { NativeStream, type StreamState } from './model/stream.js';
 export { exportOnnx, onnxModel, ONNX_OPSET, type ExportOnnxOptions, type OnnxExport, type OnnxSignature, type OnnxValueInfo } from './onnx/export.js';
 export { OnnxForecaster, type OnnxForecasterOptions, type OnnxInput } from './onnx/forecaster.js';
@@ -88,8 +82,9 @@ export {
   type ReduceLrOnPlateau,
   type ReduceLrOnPlateauOptions,
 } from './model/callbacks/lr-schedules.js';
-export { loadModel, saveModel } from './model/io.js';
-export { tensor, type Tensor } from './tensor.js';
+export { loadModel } from './model/load.js';
+export { saveModel } from './model/save.js';
+export { tensor, type Tensor } from './core/tensor.js';
 export {
   FlowcastError,
   InvalidArgumentError,
@@ -102,24 +97,24 @@ export {
   MissingDependencyError,
   BinaryLoadError,
   type FlowcastErrorCode,
-} from './errors.js';
+} from './core/errors.js';
 
-export { kernelIsa, threads, setThreads } from './runtime.js';
-export { LIMITS } from './limits.js';
-export { cpuInfo, describeCpu, type CpuInfo } from './cpu.js';
+export { kernelIsa, threads, setThreads } from './native/runtime.js';
+export { LIMITS } from './core/limits.js';
+export { cpuInfo, describeCpu, type CpuInfo } from './native/cpu.js';
 export { adf, kpss, ndiffs, type AdfResult, type AdfRegression, type KpssResult } from './stats/unit-root.js';
 export { acf, pacf } from './stats/correlogram.js';
 export { backtest, lstmBacktest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';
-export { ets, etsBaseline, ses, type EtsFit, type EtsOptions, type EtsModel, type EtsTrend, type EtsSeason } from './baselines/ets.js';
-export { arima, arimaBaseline, type ArimaFit, type ArimaOptions, type ArimaMethod } from './arima/arima.js';
-export { autoArima, autoArimaBaseline, type AutoArimaFit, type AutoArimaOptions, type ArimaCandidate } from './arima/auto.js';
+export { ets, etsBaseline, ses, type EtsFit, type EtsOptions, type EtsModel, type EtsTrend, type EtsSeason } from './classical/ets.js';
+export { arima, arimaBaseline, type ArimaFit, type ArimaOptions, type ArimaMethod } from './classical/arima.js';
+export { autoArima, autoArimaBaseline, type AutoArimaFit, type AutoArimaOptions, type ArimaCandidate } from './classical/auto-arima.js';
 export { nsdiffs } from './stats/seasonal-diffs.js';
 export { stl, seasonalStrength, type StlOptions, type StlResult } from './stats/stl.js';
 export { mstl, type MstlOptions, type MstlResult } from './stats/mstl.js';
-export { thetaf, thetaBaseline, type ThetaFit } from './baselines/theta.js';
-export { withBoxCox, type BoxCoxFit, type BoxCoxOptions } from './baselines/box-cox.js';
+export { thetaf, thetaBaseline, type ThetaFit } from './classical/theta.js';
+export { withBoxCox, type BoxCoxFit, type BoxCoxOptions } from './classical/box-cox.js';
 export { boxCox, invBoxCox, boxCoxLambda } from './stats/box-cox.js';
 export { decompose, type DecomposeResult } from './stats/decompose.js';
 export { lineChart, type ChartOptions, type ChartLine, type ChartBand } from './plot/chart.js';
-export { stlf, stlfBaseline, type StlfFit, type StlfOptions, type StlfMethod, type NonSeasonalEtsModel } from './baselines/stlf.js';
-export { doctor, formatDoctor, type DoctorReport, type DoctorBinary, type DoctorProblem } from './doctor.js';
+export { stlf, stlfBaseline, type StlfFit, type StlfOptions, type StlfMethod, type NonSeasonalEtsModel } from './classical/stlf.js';
+export { doctor, formatDoctor, type DoctorReport, type DoctorBinary, type DoctorProblem } from './native/doctor.js';

@@ -21,10 +21,10 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arima, arimaBaseline } from '../lib/arima/arima.js';
-import { arStationary, expandArma, invertMa, transformPars, untransformPars } from '../lib/arima/transforms.js';
-import { differencingPolynomial, kalmanFilter, makeStateSpace, stationaryCovariance } from '../lib/arima/state-space.js';
-import { bfgs } from '../lib/baselines/bfgs.js';
+import { arima, arimaBaseline } from '../lib/classical/arima.js';
+import { arStationary, expandArma, invertMa, transformPars, untransformPars } from '../lib/classical/arima-transforms.js';
+import { differencingPolynomial, kalmanFilter, makeStateSpace, stationaryCovariance } from '../lib/classical/arima-state-space.js';
+import { bfgs } from '../lib/numeric/bfgs.js';
 import { backtest } from '../lib/forecast/backtest.js';
 
 interface Case {

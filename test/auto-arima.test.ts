@@ -19,7 +19,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { autoArima } from '../lib/arima/auto.js';
+import { autoArima } from '../lib/classical/auto-arima.js';
 import { nsdiffs } from '../lib/stats/seasonal-diffs.js';
 import { seasonalStrength, stl } from '../lib/stats/stl.js';
 

@@ -6,9 +6,9 @@
  */
 import t from 'tap';
 import { backtest, lstmBacktest } from '../lib/forecast/backtest.js';
-import { drift, historicalMean, naive } from '../lib/baselines/simple.js';
-import { ets, etsBaseline } from '../lib/baselines/ets.js';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
+import { drift, historicalMean, naive } from '../lib/classical/simple.js';
+import { ets, etsBaseline } from '../lib/classical/ets.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { rng, uniform } from './helpers/random.js';

@@ -10,9 +10,9 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../lib/baselines/simple.js';
-import { qnorm, qt } from '../lib/baselines/distributions.js';
-import { directionalAccuracy, mape, mase, smape } from '../lib/forecast/metrics.js';
+import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../lib/classical/simple.js';
+import { qnorm, qt } from '../lib/numeric/distributions.js';
+import { directionalAccuracy, mape, mase, smape } from '../lib/stats/metrics.js';
 
 type Run = { mean: number[]; lower80: number[]; lower95: number[]; upper80: number[]; upper95: number[] };
 const fixture = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'r', 'baselines.json'), 'utf8')) as {

@@ -18,8 +18,8 @@ import { promisify } from 'node:util';
 import { binaryCandidates, loadBinary } from '../lib/binary/load.js';
 import { describeHeader, readBinaryHeader } from '../lib/binary/header.js';
 import { currentHost, platformTag, type Host } from '../lib/binary/platform.js';
-import { BinaryLoadError } from '../lib/errors.js';
-import { binding, loadedBinary, packageRoot } from '../lib/native.js';
+import { BinaryLoadError } from '../lib/core/errors.js';
+import { binding, loadedBinary, packageRoot } from '../lib/native/binding.js';
 
 const exec = promisify(execFile);
 const tmp = mkdtempSync(join(tmpdir(), 'flowcast-loader-'));

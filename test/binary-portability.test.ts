@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { newestVersion, readElfDynamicInfo } from '../lib/binary/elf-symbols.js';
 import { compareVersions, GLIBC_FLOOR } from '../lib/binary/platform.js';
-import { packageRoot } from '../lib/native.js';
+import { packageRoot } from '../lib/native/binding.js';
 
 const exec = promisify(execFile);
 const SYSTEM_LIBRARIES = ['libc.so.6', 'libm.so.6', 'libgcc_s.so.1', 'libpthread.so.0', 'libdl.so.2', 'ld-linux-x86-64.so.2', 'ld-linux-aarch64.so.1'];

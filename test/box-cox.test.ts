@@ -13,12 +13,12 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { boxCox, boxCoxLambda, invBoxCox } from '../lib/stats/box-cox.js';
-import { brentMinimize } from '../lib/stats/brent.js';
-import { withBoxCox, type BoxCoxFit } from '../lib/baselines/box-cox.js';
-import { etsBaseline, type EtsFit } from '../lib/baselines/ets.js';
-import { arimaBaseline } from '../lib/arima/arima.js';
-import { drift, movingAverage, type Baseline } from '../lib/baselines/simple.js';
-import { stlfBaseline } from '../lib/baselines/stlf.js';
+import { brentMinimize } from '../lib/numeric/brent.js';
+import { withBoxCox, type BoxCoxFit } from '../lib/classical/box-cox.js';
+import { etsBaseline, type EtsFit } from '../lib/classical/ets.js';
+import { arimaBaseline } from '../lib/classical/arima.js';
+import { drift, movingAverage, type Baseline } from '../lib/classical/simple.js';
+import { stlfBaseline } from '../lib/classical/stlf.js';
 
 interface Fixture {
   forecast: string;

@@ -19,8 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCsv } from '../lib/data/csv.js';
 import { Series } from '../lib/data/series.js';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
-import { loadModel } from '../lib/model/io.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
+import { loadModel } from '../lib/model/load.js';
 import { cli, flowcast, root } from './helpers/cli.js';
 
 const fixture = join(root, 'test', 'fixtures', 'btc_2017-01-01_03.csv');

@@ -6,7 +6,7 @@
  * Intel's family / model tables and Arm's part numbers.
  */
 import t from 'tap';
-import { cpuInfo, describeCpu } from '../lib/cpu.js';
+import { cpuInfo, describeCpu } from '../lib/native/cpu.js';
 
 const x86 = (vendor: string, family: number, model: number, name: string, flags: string) =>
   [0, 1].map((p) => `processor\t: ${p}\nvendor_id\t: ${vendor}\ncpu family\t: ${family}\nmodel\t\t: ${model}\nmodel name\t: ${name}\nflags\t\t: fpu sse ${flags} xsave\n`).join('\n');

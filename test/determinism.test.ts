@@ -15,8 +15,8 @@ import t from 'tap';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, gru, lstm, simpleRnn, type LayerConfig } from '../lib/model/layers.js';
 import { adam } from '../lib/model/optimizers.js';
-import { setThreads, threads } from '../lib/runtime.js';
-import type { Tensor } from '../lib/tensor.js';
+import { setThreads, threads } from '../lib/native/runtime.js';
+import type { Tensor } from '../lib/core/tensor.js';
 import { rng, uniform } from './helpers/random.js';
 
 type Cell = 'lstm' | 'gru' | 'rnn';

@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { doctor, findProblems, formatDoctor, type DoctorReport } from '../lib/doctor.js';
+import { doctor, findProblems, formatDoctor, type DoctorReport } from '../lib/native/doctor.js';
 import * as flowcast from '../lib/index.js';
 import { CHILD_TIMEOUT_MS, cli } from './helpers/cli.js';
 

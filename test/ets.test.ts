@@ -17,8 +17,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ets, type EtsModel } from '../lib/baselines/ets.js';
-import { nelderMead } from '../lib/baselines/nelder-mead.js';
+import { ets, type EtsModel } from '../lib/classical/ets.js';
+import { nelderMead } from '../lib/numeric/nelder-mead.js';
 
 type RModel = { par: Record<string, number>; loglik: number; aicc: number; sigma2: number; mean: number[]; lower80: number[]; upper95: number[]; residuals: number[] };
 const fixture = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'r', 'ets.json'), 'utf8')) as {

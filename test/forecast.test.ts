@@ -10,9 +10,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../lib/data/csv.js';
 import { Series } from '../lib/data/series.js';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
-import { evaluateForecast } from '../lib/forecast/evaluate.js';
-import { mae, rmse } from '../lib/forecast/metrics.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
+import { evaluateForecast } from '../lib/model/evaluate-forecast.js';
+import { mae, rmse } from '../lib/stats/metrics.js';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 

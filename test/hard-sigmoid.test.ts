@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
-import { loadModel } from '../lib/model/io.js';
+import { loadModel } from '../lib/model/load.js';
 import { onnxModel } from '../lib/onnx/export.js';
 import { OnnxForecaster } from '../lib/onnx/forecaster.js';
 import { firstMismatch, maxAbsDiff } from './helpers/random.js';

@@ -11,7 +11,7 @@
  * wrong index, mask or tail gives errors of order 1e-2 or more.
  */
 import t from 'tap';
-import { binding, type NativeSpec } from '../lib/native.js';
+import { binding, type NativeSpec } from '../lib/native/binding.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
 
 const b = binding();
@@ -127,7 +127,7 @@ t.test('ISA tables train alike', { timeout: 600_000, skip: simd.length === 0 ? '
 const emulated = process.env.FLOWCAST_EMULATED === '1';
 
 t.test('threads: any count gives bitwise-identical training', { timeout: 600_000, skip: emulated ? 'under qemu-user emulation (checked natively)' : false }, async (t) => {
-  const { setThreads, threads } = await import('../lib/runtime.js');
+  const { setThreads, threads } = await import('../lib/native/runtime.js');
   const initial = threads();
   t.teardown(() => setThreads(initial));
   const s = shapes[2]!; // the book shape: big enough to split across threads

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { adam } from '../lib/model/optimizers.js';
-import { loadModel } from '../lib/model/io.js';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
-import type { Tensor } from '../lib/tensor.js';
+import { loadModel } from '../lib/model/load.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
+import type { Tensor } from '../lib/core/tensor.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
 
 function randomTensor(seed: number, shape: number[], lo = -1, hi = 1): Tensor {

@@ -1,14 +1,14 @@
 /**
  * Bad input to the model API: every case is a typed error whose message names
  * the argument, what was expected and what was received; nothing crashes.
- * Oracle: the exact message shape of lib/validate.ts
+ * Oracle: the exact message shape of lib/core/validate.ts
  * ("Expected <expected> for <name> but received <value> of type <type>").
  */
 import t from 'tap';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { adam } from '../lib/model/optimizers.js';
-import type { Tensor } from '../lib/tensor.js';
+import type { Tensor } from '../lib/core/tensor.js';
 
 const tensor = (shape: number[], fill = 0.1): Tensor => ({ data: new Float32Array(shape.reduce((a, b) => a * b, 1)).fill(fill), shape });
 

@@ -14,8 +14,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
-import { loadModel, MODEL_FORMAT_VERSION } from '../lib/model/io.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
+import { loadModel } from '../lib/model/load.js';
+import { MODEL_FORMAT_VERSION } from '../lib/model/save.js';
 import { dense, dropout, lstm } from '../lib/model/layers.js';
 import { adam } from '../lib/model/optimizers.js';
 import { sequential, type Sequential } from '../lib/model/sequential.js';

@@ -11,8 +11,9 @@
  * Every parameter of every case is checked, stateless and stateful.
  */
 import t from 'tap';
-import { binding, type NativeSpec } from '../lib/native.js';
-import { sequential, toNativeSpec, type Sequential } from '../lib/model/sequential.js';
+import { binding, type NativeSpec } from '../lib/native/binding.js';
+import { toNativeSpec } from '../lib/model/config.js';
+import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, dropout, gru, isRecurrent, lstm, simpleRnn, type LayerConfig } from '../lib/model/layers.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
 

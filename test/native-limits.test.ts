@@ -1,5 +1,5 @@
 /**
- * Native code never aborts: sizes beyond the stated limits (lib/limits.ts,
+ * Native code never aborts: sizes beyond the stated limits (lib/core/limits.ts,
  * native/core/spec.h) are refused with typed errors, in TypeScript first and
  * by the core as a backstop, and every C++ exception is caught at the binding
  * boundary. Oracle: the error's class, code and message; the process surviving
@@ -10,9 +10,9 @@
 import t from 'tap';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, lstm, gru } from '../lib/model/layers.js';
-import { binding, type NativeSpec } from '../lib/native.js';
-import { LIMITS } from '../lib/limits.js';
-import { setThreads, threads } from '../lib/runtime.js';
+import { binding, type NativeSpec } from '../lib/native/binding.js';
+import { LIMITS } from '../lib/core/limits.js';
+import { setThreads, threads } from '../lib/native/runtime.js';
 
 const b = binding();
 const spec = (units: number, steps = 10, features = 1): NativeSpec => ({
@@ -25,7 +25,7 @@ const spec = (units: number, steps = 10, features = 1): NativeSpec => ({
 });
 
 t.test('the limits in TypeScript are the native core\'s', async (t) => {
-  t.same(b.limits(), { ...LIMITS }, 'lib/limits.ts == native/core/spec.h and thread_pool.h');
+  t.same(b.limits(), { ...LIMITS }, 'lib/core/limits.ts == native/core/spec.h and thread_pool.h');
 });
 
 t.test('layer sizes beyond the limit are refused in TypeScript, naming the argument', async (t) => {

@@ -13,14 +13,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { exportOnnx, onnxModel, type ExportOnnxOptions } from '../lib/onnx/export.js';
 import { OnnxForecaster } from '../lib/onnx/forecaster.js';
 import { ONNX_FROM_FLOWCAST, toOnnxGateOrder } from '../lib/onnx/gates.js';
 import { decodeModel, encodeModel, type ModelProto } from '../lib/onnx/proto.js';
-import { importOptional } from '../lib/optional-dependency.js';
+import { importOptional } from '../lib/core/optional-dependency.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'onnx');
 

@@ -15,12 +15,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../lib/data/csv.js';
 import { Series } from '../lib/data/series.js';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm, type LayerConfig, type DenseActivation } from '../lib/model/layers.js';
 import { onnxModel } from '../lib/onnx/export.js';
 import { OnnxForecaster } from '../lib/onnx/forecaster.js';
-import type { Tensor } from '../lib/tensor.js';
+import type { Tensor } from '../lib/core/tensor.js';
 import { maxAbsDiff, rng, uniform } from './helpers/random.js';
 
 const ATOL = 1e-5;

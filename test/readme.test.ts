@@ -11,7 +11,7 @@
  * a throw or an unhandled rejection exits 1). tsc's diagnostics are reported
  * at their README line.
  *
- * Also the README's list of typed errors against lib/errors.ts (every code
+ * Also the README's list of typed errors against lib/core/errors.ts (every code
  * and every exported error class is named), and its promise that a missing
  * addon is a FlowcastError with code ERR_FLOWCAST_NO_BINARY, on an install
  * whose addon is absent.
@@ -127,7 +127,7 @@ t.test("the installed CLI: --version, and datasets --path as --data (the README'
 });
 
 t.test("the README's list of typed errors names every code and error class", async (t) => {
-  const errors = readFileSync(join(root, 'lib', 'errors.ts'), 'utf8');
+  const errors = readFileSync(join(root, 'lib', 'core', 'errors.ts'), 'utf8');
   const union = /export type FlowcastErrorCode =([^;]+);/.exec(errors)![1]!;
   const codes = [...union.matchAll(/'(ERR_FLOWCAST_\w+)'/g)].map((m) => m[1]!);
   const classes = [...errors.matchAll(/export class (\w+Error)\b/g)].map((m) => m[1]!);

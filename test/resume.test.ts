@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { adam, rmsprop, sgd, type OptimizerConfig } from '../lib/model/optimizers.js';
-import { loadModel } from '../lib/model/io.js';
+import { loadModel } from '../lib/model/load.js';
 import { modelCheckpoint } from '../lib/model/callbacks/checkpoint.js';
 import { joinModelFile, splitModelFile } from './helpers/model-file.js';
 import { rng, uniform } from './helpers/random.js';

@@ -7,7 +7,7 @@
 import t from 'tap';
 import { dense, lstm } from '../lib/model/layers.js';
 import { sequential } from '../lib/model/sequential.js';
-import { setThreads, threads } from '../lib/runtime.js';
+import { setThreads, threads } from '../lib/native/runtime.js';
 
 const initial = threads();
 t.teardown(() => setThreads(initial));

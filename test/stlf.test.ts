@@ -12,11 +12,11 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stlf, stlfBaseline, type StlfMethod } from '../lib/baselines/stlf.js';
+import { stlf, stlfBaseline, type StlfMethod } from '../lib/classical/stlf.js';
 import { mstl } from '../lib/stats/mstl.js';
 import { stl } from '../lib/stats/stl.js';
 import { backtest } from '../lib/forecast/backtest.js';
-import type { EtsFit } from '../lib/baselines/ets.js';
+import type { EtsFit } from '../lib/classical/ets.js';
 
 interface Case {
   y: number[];

@@ -9,7 +9,7 @@
  * grouping in float32). ONNX vs native: atol 1e-5 (see onnx-parity.test.ts).
  */
 import t from 'tap';
-import { ForecastPipeline } from '../lib/forecast/pipeline.js';
+import { ForecastPipeline } from '../lib/data/pipeline.js';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { onnxModel } from '../lib/onnx/export.js';

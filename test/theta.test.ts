@@ -11,8 +11,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { thetaf, thetaBaseline } from '../lib/baselines/theta.js';
-import { ses } from '../lib/baselines/ets.js';
+import { thetaf, thetaBaseline } from '../lib/classical/theta.js';
+import { ses } from '../lib/classical/ets.js';
 import { decompose } from '../lib/stats/decompose.js';
 import { backtest } from '../lib/forecast/backtest.js';
 

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sequential } from '../lib/model/sequential.js';
 import { dense, dropout, gru, lstm, simpleRnn } from '../lib/model/layers.js';
-import { loadModel } from '../lib/model/io.js';
+import { loadModel } from '../lib/model/load.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'torch_load');
 const model = () =>

@@ -16,13 +16,13 @@ import protobuf from 'protobufjs';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, lstm } from '../lib/model/layers.js';
 import { adam } from '../lib/model/optimizers.js';
-import { loadModel } from '../lib/model/io.js';
+import { loadModel } from '../lib/model/load.js';
 import { earlyStopping } from '../lib/model/callbacks/early-stopping.js';
 import { modelCheckpoint } from '../lib/model/callbacks/checkpoint.js';
 import { trainingLog } from '../lib/model/callbacks/training-log.js';
 import { tensorBoard } from '../lib/model/callbacks/tensorboard.js';
-import { crc32c, maskedCrc32c } from '../lib/crc32c.js';
-import type { Tensor } from '../lib/tensor.js';
+import { crc32c, maskedCrc32c } from '../lib/core/crc32c.js';
+import type { Tensor } from '../lib/core/tensor.js';
 import { rng, uniform } from './helpers/random.js';
 
 function data(seed: number, n: number, steps = 5): { x: Tensor; y: Tensor } {

@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { BinaryLoadError } from '../errors.js';
+import { BinaryLoadError } from '../core/errors.js';
 import { describeHeader, FORMAT_NAMES, FORMAT_OF_PLATFORM, readBinaryHeader } from './header.js';
 import { compareVersions, currentHost, GLIBC_FLOOR, NAPI_VERSION, platformTag, PREBUILT_TARGETS, type Host } from './platform.js';
 

@@ -4,10 +4,10 @@
  * beside naive, drift, ETS and Theta on the same origins and targets.
  */
 import { parseOptions } from './options.js';
-import { etsBaseline } from '../baselines/ets.js';
-import { drift, naive, type Baseline } from '../baselines/simple.js';
-import { thetaBaseline } from '../baselines/theta.js';
-import { InvalidArgumentError } from '../errors.js';
+import { etsBaseline } from '../classical/ets.js';
+import { drift, naive, type Baseline } from '../classical/simple.js';
+import { thetaBaseline } from '../classical/theta.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { backtest, lstmBacktest, type BacktestResult } from '../forecast/backtest.js';
 import { modelAndLevels, parseIntOption } from './args.js';
 import { DUPLICATES_MODEL_HELP, DUPLICATES_OPTION } from './duplicates-option.js';

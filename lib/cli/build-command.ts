@@ -18,8 +18,8 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { cmakeBuild } from '../binary/source-build.js';
-import { BinaryLoadError, MissingDependencyError } from '../errors.js';
-import { packageRoot } from '../native.js';
+import { BinaryLoadError, MissingDependencyError } from '../core/errors.js';
+import { packageRoot } from '../native/binding.js';
 import { parseOptions } from './options.js';
 
 export const BUILD_HELP = `Usage: flowcast build-from-source [--dry-run]

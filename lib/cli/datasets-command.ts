@@ -1,6 +1,6 @@
 /** `flowcast datasets`: the data sets shipped with the package, and where they are. */
 import { datasets } from '../data/datasets.js';
-import { oneOf } from '../validate.js';
+import { oneOf } from '../core/validate.js';
 import { parseOptions } from './options.js';
 
 export const DATASETS_HELP = `Usage: flowcast datasets [--path NAME] [--json]

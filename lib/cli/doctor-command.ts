@@ -1,5 +1,5 @@
-/** `flowcast doctor`: what is running and why (lib/doctor.ts), as text or JSON. */
-import { doctor, formatDoctor } from '../doctor.js';
+/** `flowcast doctor`: what is running and why (lib/native/doctor.ts), as text or JSON. */
+import { doctor, formatDoctor } from '../native/doctor.js';
 import { parseOptions } from './options.js';
 
 export const DOCTOR_HELP = `Usage: flowcast doctor [--json] [--strict]

@@ -3,7 +3,7 @@
  * to do with rows that share a timestamp (Series.fromTable's `duplicates`).
  */
 import { DUPLICATE_POLICIES, type DuplicatePolicy } from '../data/duplicates.js';
-import { oneOf } from '../validate.js';
+import { oneOf } from '../core/validate.js';
 
 /** The option's entry in a parseOptions table. */
 export const DUPLICATES_OPTION = { duplicates: { type: 'string' } } as const;

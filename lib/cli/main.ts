@@ -6,10 +6,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseOptions } from './options.js';
-import { FlowcastError, InvalidArgumentError } from '../errors.js';
-import { evaluateForecast } from '../forecast/evaluate.js';
+import { FlowcastError, InvalidArgumentError } from '../core/errors.js';
+import { evaluateForecast } from '../model/evaluate-forecast.js';
 import { datasets } from '../data/datasets.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../core/version.js';
 import { modelAndLevels, parseIntOption, parseRange, parseSeedOption, writeForecasts } from './args.js';
 import { BACKTEST_HELP, backtestCommand } from './backtest-command.js';
 import { DATASETS_HELP, datasetsCommand } from './datasets-command.js';

@@ -1,8 +1,8 @@
 /** CLI commands for ONNX: `flowcast export` and `flowcast predict --onnx`. */
 import { parseOptions } from './options.js';
-import { InvalidArgumentError } from '../errors.js';
-import { ForecastPipeline } from '../forecast/pipeline.js';
-import { loadModel } from '../model/io.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { ForecastPipeline } from '../data/pipeline.js';
+import { loadModel } from '../model/load.js';
 import { exportOnnx } from '../onnx/export.js';
 import { OnnxForecaster } from '../onnx/forecaster.js';
 import { readLevels, writeForecasts } from './args.js';

@@ -11,7 +11,7 @@
  * InvalidArgumentError naming the option.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 type OptionTable = NonNullable<ParseArgsConfig['options']>;
 

@@ -5,8 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { lineChart } from '../plot/chart.js';
-import type { BaselineForecast } from '../baselines/simple.js';
-import type { ForecastEvaluation } from '../forecast/evaluate.js';
+import type { BaselineForecast } from '../classical/simple.js';
+import type { ForecastEvaluation } from '../model/evaluate-forecast.js';
 
 const ACTUAL = '#222222';
 const METHOD_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759'];

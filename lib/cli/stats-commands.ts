@@ -1,17 +1,17 @@
 /** CLI commands for baselines and stationarity: `flowcast baseline` and `flowcast adf`. */
 import { parseOptions } from './options.js';
-import { autoArimaBaseline } from '../arima/auto.js';
-import { etsBaseline } from '../baselines/ets.js';
-import { stlfBaseline } from '../baselines/stlf.js';
-import { thetaBaseline } from '../baselines/theta.js';
+import { autoArimaBaseline } from '../classical/auto-arima.js';
+import { etsBaseline } from '../classical/ets.js';
+import { stlfBaseline } from '../classical/stlf.js';
+import { thetaBaseline } from '../classical/theta.js';
 import { writeBaselinePlot } from './plots.js';
 import { backtest } from '../forecast/backtest.js';
-import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../baselines/simple.js';
+import { drift, historicalMean, movingAverage, naive, seasonalNaive, type Baseline } from '../classical/simple.js';
 import { Series } from '../data/series.js';
-import { InvalidArgumentError } from '../errors.js';
-import { mae, mape, mase, rmse } from '../forecast/metrics.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { mae, mape, mase, rmse } from '../stats/metrics.js';
 import { adf, kpss } from '../stats/unit-root.js';
-import { oneOf } from '../validate.js';
+import { oneOf } from '../core/validate.js';
 import { parseIntOption, readTable } from './args.js';
 import { DUPLICATES_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
 

@@ -4,10 +4,10 @@
  * dropout, the loss, the optimizer, a validation split, early stopping and
  * the thread count.
  */
-import { LIMITS } from '../limits.js';
-import { InvalidArgumentError } from '../errors.js';
+import { LIMITS } from '../core/limits.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { DenseActivation } from '../model/layers.js';
-import { oneOf } from '../validate.js';
+import { oneOf } from '../core/validate.js';
 import { parseCountOption, parseFractionOption, parseIntOption, parseNumberOption, parseRange, parseSeedOption } from './args.js';
 import { DUPLICATES_HELP, DUPLICATES_OPTION, parseDuplicates } from './duplicates-option.js';
 import { parseOptions } from './options.js';

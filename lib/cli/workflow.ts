@@ -7,17 +7,18 @@
  */
 import { Series, type SliceBounds } from '../data/series.js';
 import type { DuplicatePolicy } from '../data/duplicates.js';
-import { evaluateForecast, type ForecastScores } from '../forecast/evaluate.js';
-import { ForecastPipeline } from '../forecast/pipeline.js';
+import { evaluateForecast, type ForecastScores } from '../model/evaluate-forecast.js';
+import { ForecastPipeline } from '../data/pipeline.js';
 import { dense, dropout, gru, lstm, simpleRnn, type DenseActivation, type LayerConfig } from '../model/layers.js';
 import { adam, adamW, rmsprop, sgd, type OptimizerConfig } from '../model/optimizers.js';
 import { earlyStopping, type EarlyStopping } from '../model/callbacks/early-stopping.js';
 import { progressBar } from '../model/callbacks/progress-bar.js';
 import type { Callback } from '../model/callbacks/types.js';
-import { sequential, type LossName } from '../model/sequential.js';
-import { binding } from '../native.js';
-import { setThreads, threads } from '../runtime.js';
-import { InvalidArgumentError } from '../errors.js';
+import type { LossName } from '../model/compile.js';
+import { sequential } from '../model/sequential.js';
+import { binding } from '../native/binding.js';
+import { setThreads, threads } from '../native/runtime.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { isoMinute, readTable } from './args.js';
 import { writeTestPlot } from './plots.js';
 

@@ -9,9 +9,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { ArrowMetadataError, checkArrowMetadata, checkTableData } from './arrow-check.js';
-import { invalid, oneOf, optional, plainObject } from '../validate.js';
+import { invalid, oneOf, optional, plainObject } from '../core/validate.js';
 
 /** Options for {@link writeArrow}. */
 export interface WriteArrowOptions {

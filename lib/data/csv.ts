@@ -18,8 +18,8 @@ import { readFile } from 'node:fs/promises';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import * as arrow from 'apache-arrow';
-import { FormatError, InvalidArgumentError } from '../errors.js';
-import { invalid, optional, plainObject } from '../validate.js';
+import { FormatError, InvalidArgumentError } from '../core/errors.js';
+import { invalid, optional, plainObject } from '../core/validate.js';
 import { buildTable } from './table.js';
 
 const gunzipAsync = promisify(gunzip);

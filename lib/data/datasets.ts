@@ -11,7 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type * as arrow from 'apache-arrow';
-import { oneOf } from '../validate.js';
+import { oneOf } from '../core/validate.js';
 import { readCsv, type CsvOptions } from './csv.js';
 
 /** What a shipped data set is, where it came from and how to read it. */

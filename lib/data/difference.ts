@@ -6,8 +6,8 @@
  * trained on differences predicts differences; `integrate` and
  * `undifferenceOneStep` map them back to levels, the step the book leaves out.
  */
-import { invalid, oneOf, optional, plainObject } from '../validate.js';
-import { InvalidArgumentError } from '../errors.js';
+import { invalid, oneOf, optional, plainObject } from '../core/validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 /**
  * What to do with `d_0`, which has no predecessor: `'zero'` keeps length n

@@ -6,7 +6,7 @@
  * report, several per hour. A series needs one row per time, so such rows
  * are either refused (the default: the data may be wrong) or combined.
  */
-import { oneOf } from '../validate.js';
+import { oneOf } from '../core/validate.js';
 
 /**
  * `'error'` refuses rows that share a time (default); `'first'` / `'last'`

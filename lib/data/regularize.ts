@@ -6,8 +6,8 @@
  * is sometimes 2 or 38 minutes back. `regularize` makes the gaps explicit:
  * the grid is `t_k = t_0 + k * stepMs`, k = 0 .. (t_last - t_0) / stepMs.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { invalid, oneOf, plainObject, positiveNumber } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { invalid, oneOf, plainObject, positiveNumber } from '../core/validate.js';
 import { checkDuplicatePolicy, combineGroups, groupStarts, type DuplicatePolicy } from './duplicates.js';
 import { Series } from './series.js';
 import { showTime } from './time.js';

@@ -7,8 +7,8 @@
  * unchanged to validation and test data: refitting on the test set would leak
  * its range into the model's inputs.
  */
-import { FormatError, InvalidArgumentError, StateError } from '../errors.js';
-import { allFinite, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { FormatError, InvalidArgumentError, StateError } from '../core/errors.js';
+import { allFinite, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
 
 /** Plain-object form of a fitted {@link MinMaxScaler}. */
 export interface MinMaxScalerJSON {

@@ -7,8 +7,8 @@
  * date slicing is two binary searches and a `subarray` (no copy).
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.js';
-import { invalid, oneOf, optional, plainObject } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { invalid, oneOf, optional, plainObject } from '../core/validate.js';
 import { checkDuplicatePolicy, combineGroups, groupStarts, type DuplicatePolicy } from './duplicates.js';
 import { buildTable } from './table.js';
 import { MAX_DATE_MS, parseIsoUtc, showTime, toEpochMs } from './time.js';

@@ -12,9 +12,9 @@
  * short batch). For the state to mean "the series so far", make the samples
  * consecutive non-overlapping chunks (windows with stride = steps).
  */
-import { InvalidArgumentError } from '../errors.js';
-import { checkTensor, type Tensor } from '../tensor.js';
-import { positiveInteger } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { checkTensor, type Tensor } from '../core/tensor.js';
+import { positiveInteger } from '../core/validate.js';
 
 export interface StreamOrder {
   /** order[j] = the time-ordered sample placed at position j. */

@@ -4,7 +4,7 @@
  * not depend on the machine's TZ setting, and they match pandas, whose
  * `Timestamp("2017-01-02")` is naive and compares to UTC epoch-derived indexes.
  */
-import { invalid } from '../validate.js';
+import { invalid } from '../core/validate.js';
 
 // YYYY-MM[-DD][( |T)HH:MM[:SS[.fff]]][Z|±HH[:]MM]
 const ISO = /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?)?(Z|[+-]\d{2}:?\d{2})?$/;

@@ -6,9 +6,9 @@
  * `x_{t-lags} .. x_{t-1}`, shaped `[samples, lags, features]` as Keras and the
  * flowcast LSTM expect (time steps along the second axis).
  */
-import { InvalidArgumentError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
-import { invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
+import { invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../core/validate.js';
 
 /** Options for {@link lagWindows}. */
 export interface LagWindowOptions {

@@ -9,11 +9,11 @@
  *    forward from origin to origin (each observation is stepped once), and
  *    forecasts beyond one step recursively from a saved copy of the state.
  */
-import { InvalidArgumentError } from '../errors.js';
-import type { Baseline, FittedBaseline } from '../baselines/simple.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import type { Baseline, FittedBaseline } from '../classical/simple.js';
 import type { Sequential } from '../model/sequential.js';
-import { finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
-import type { ForecastPipeline } from './pipeline.js';
+import { finiteSeries, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
+import type { ForecastPipeline } from '../data/pipeline.js';
 
 export interface BacktestOptions {
   /** Values seen before the first origin. */

@@ -8,10 +8,10 @@
  *   s_hat_{n+k} = model([s_{n+k-lags} .. s_{n+k-1}])   (predictions fed back)
  *   p_hat_{n+k} = p_{n-1} + sum_{i<=k} unscale(s_hat_{n+i})   (with differencing)
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import type { Sequential } from '../model/sequential.js';
-import { positiveInteger } from '../validate.js';
-import type { ForecastPipeline } from './pipeline.js';
+import { positiveInteger } from '../core/validate.js';
+import type { ForecastPipeline } from '../data/pipeline.js';
 
 /**
  * The next `steps` levels after the end of `history`.

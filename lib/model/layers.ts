@@ -2,8 +2,8 @@
  * Layer constructors, Keras-style. A layer is plain, JSON-serializable config;
  * the network itself lives in native memory once `sequential()` builds it.
  */
-import { integerInRange, invalid, oneOf, optional, plainObject, boolean } from '../validate.js';
-import { LIMITS } from '../limits.js';
+import { integerInRange, invalid, oneOf, optional, plainObject, boolean } from '../core/validate.js';
+import { LIMITS } from '../core/limits.js';
 
 export type DenseActivation = 'linear' | 'tanh' | 'sigmoid' | 'relu';
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'tanh', 'sigmoid', 'relu'];

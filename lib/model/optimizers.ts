@@ -5,7 +5,7 @@
  * torch.nn.utils.clip_grad_norm_) and clipValue (clamp each gradient to
  * [-v, v]), applied before the update.
  */
-import { boolean, invalid, optional, plainObject, positiveNumber } from '../validate.js';
+import { boolean, invalid, optional, plainObject, positiveNumber } from '../core/validate.js';
 
 interface Clipping {
   /** Global gradient-norm limit; absent: no clipping. */

@@ -14,7 +14,7 @@
  * the last at the end: no overlaps, no holes, no trailing bytes), as the
  * format's specification requires. flowcast writes only F32.
  */
-import { FormatError } from '../errors.js';
+import { FormatError } from '../core/errors.js';
 import { parseJsonStrict } from './strict-json.js';
 
 /** The specification's limit on the header (100 MB), which also bounds the JSON parse. */

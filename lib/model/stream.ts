@@ -6,10 +6,10 @@
  * and its own state, so training or predicting with the model does not
  * disturb it.
  */
-import { DisposedError, InvalidArgumentError } from '../errors.js';
-import type { LevelStream } from '../forecast/level-stream.js';
-import { nativeError, type NativeModel } from '../native.js';
-import { allFinite, invalid, plainObject, positiveInteger } from '../validate.js';
+import { DisposedError, InvalidArgumentError } from '../core/errors.js';
+import type { LevelStream } from '../data/level-stream.js';
+import { nativeError, type NativeModel } from '../native/binding.js';
+import { allFinite, invalid, plainObject, positiveInteger } from '../core/validate.js';
 
 /** A stream's state, JSON-serializable; restore it with `stream.state = saved`. */
 export interface StreamState {

@@ -24,13 +24,13 @@
  *    [batch, horizon] in the same units as the input.
  */
 import { writeFile } from 'node:fs/promises';
-import { InvalidArgumentError, StateError } from '../errors.js';
-import type { ForecastPipeline } from '../forecast/pipeline.js';
-import { resolvePipelineOption } from '../forecast/pipeline-option.js';
+import { InvalidArgumentError, StateError } from '../core/errors.js';
+import type { ForecastPipeline } from '../data/pipeline.js';
+import { resolvePipelineOption } from '../data/pipeline-option.js';
 import type { LayerConfig } from '../model/layers.js';
 import type { Sequential } from '../model/sequential.js';
-import { boolean, invalid, optional, plainObject } from '../validate.js';
-import { VERSION } from '../version.js';
+import { boolean, invalid, optional, plainObject } from '../core/validate.js';
+import { VERSION } from '../core/version.js';
 import { GATE_CONVENTION } from './gates.js';
 import { GraphBuilder } from './graph.js';
 import { addNetwork } from './network-graph.js';

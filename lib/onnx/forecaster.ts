@@ -5,10 +5,10 @@
  * through the graph's state inputs and outputs.
  */
 import { readFile } from 'node:fs/promises';
-import { DisposedError, FormatError, InvalidArgumentError, StateError } from '../errors.js';
+import { DisposedError, FormatError, InvalidArgumentError, StateError } from '../core/errors.js';
 import { checkStepValues, checkStreamState, type StreamShape, type StreamState } from '../model/stream.js';
-import { importOptional } from '../optional-dependency.js';
-import { allFinite, boolean, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { importOptional } from '../core/optional-dependency.js';
+import { allFinite, boolean, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
 import { CHECKSUM_KEY, onnxChecksum } from './checksum.js';
 import { decodeModel } from './proto.js';
 import type { OnnxSignature } from './signature.js';

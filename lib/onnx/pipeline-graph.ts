@@ -1,11 +1,11 @@
 /**
  * The forecasting pipeline as ONNX nodes around the network, so that
- * onnxruntime takes raw levels and returns levels (lib/forecast/pipeline.ts
+ * onnxruntime takes raw levels and returns levels (lib/data/pipeline.ts
  * is the TypeScript twin; the parity test holds them equal). All pipeline
  * arithmetic runs in float64; only the network runs in float32.
  */
 import { MinMaxScaler } from '../data/scalers.js';
-import type { ForecastPipeline } from '../forecast/pipeline.js';
+import type { ForecastPipeline } from '../data/pipeline.js';
 import { attr } from './graph.js';
 import { DataType } from './proto.js';
 import type { Built } from './signature.js';

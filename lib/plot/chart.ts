@@ -7,8 +7,8 @@
  * with xAxis 'time'). NaN values leave gaps. Lines are drawn in order, over
  * the bands; the legend lists both.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { finiteNumber, invalid, oneOf, optional, plainObject, positiveInteger, string } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { finiteNumber, invalid, oneOf, optional, plainObject, positiveInteger, string } from '../core/validate.js';
 import { formatTick, formatTime, niceRange, niceStep, ticks, timeStep, timeTicks } from './ticks.js';
 
 export interface ChartLine {

@@ -9,9 +9,9 @@
  * sd_j / mean_j^(1 - lambda) over consecutive seasons j (two values per
  * "season" for non-seasonal data), by R's optimize() on [lower, upper].
  */
-import { InvalidArgumentError } from '../errors.js';
-import { finiteNumber, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
-import { brentMinimize } from './brent.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { finiteNumber, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { brentMinimize } from '../numeric/brent.js';
 import { mean, sampleVariance } from './moments.js';
 
 /**

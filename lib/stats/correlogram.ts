@@ -7,8 +7,8 @@
  *            (j >= 1; r_0 over n), solved by Durbin-Levinson.
  * Both default to nlags = min(floor(10 log10 n), n - 1); element 0 is 1.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { finiteSeries, invalid, optional, positiveInteger } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { finiteSeries, invalid, optional, positiveInteger } from '../core/validate.js';
 
 function prepare(y: unknown, nlags: unknown): { x: Float64Array; lags: number } {
   const x = finiteSeries('y', y, 2, 'a correlogram');

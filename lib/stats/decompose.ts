@@ -9,8 +9,8 @@
  *   seasonal:  the figure repeated; remainder y - S - T or y / S / T
  * Phase 0 is the first value of y.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { finiteSeries, invalid, oneOf, optional, plainObject } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { finiteSeries, invalid, oneOf, optional, plainObject } from '../core/validate.js';
 
 export interface DecomposeResult {
   type: 'additive' | 'multiplicative';

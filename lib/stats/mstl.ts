@@ -9,8 +9,8 @@
  * One period is a single STL (R's iterate = 1 for a ts); several default to
  * two rounds. Seasonal windows default to R's 11, 15, 19, ... (7 + 4 i).
  */
-import { InvalidArgumentError } from '../errors.js';
-import { boolean, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { boolean, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
 import { stl } from './stl.js';
 
 export interface MstlOptions {

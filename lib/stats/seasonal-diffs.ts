@@ -4,8 +4,8 @@
  * strength exceeds 0.64 (Wang, Smith and Hyndman 2006), at most maxD times.
  * A series too short for STL (n <= 2m) or with m >= n needs none.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { finiteSeries, nonNegativeInteger, optional, plainObject, positiveInteger } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { finiteSeries, nonNegativeInteger, optional, plainObject, positiveInteger } from '../core/validate.js';
 import { seasonalStrength } from './stl.js';
 
 export function nsdiffs(y: ArrayLike<number>, period: number, options: { maxD?: number } = {}): number {

@@ -20,9 +20,9 @@
  * s.window = "periodic": span 10 n + 1, degree 0, then each phase's
  * seasonal values replaced by their mean.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { sampleVariance } from './moments.js';
-import { boolean, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
+import { boolean, finiteSeries, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
 
 export interface StlOptions {
   /** Seasonal span n_s (odd, >= 3), or 'periodic' for a seasonal pattern that never changes. */

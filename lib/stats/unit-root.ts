@@ -16,8 +16,8 @@
  *   'auto' (Hobijn et al. 1998), 'legacy' (ceil(12 (n/100)^(1/4))) or a
  *   number; p-value interpolated in KPSS's table (0.10 .. 0.01, clamped).
  */
-import { InvalidArgumentError } from '../errors.js';
-import { finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject } from '../validate.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject } from '../core/validate.js';
 import { ols } from './ols.js';
 
 export type AdfRegression = 'n' | 'c' | 'ct' | 'ctt';

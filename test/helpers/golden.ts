@@ -2,8 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binding } from '../../lib/native.js';
-import { sequential, toNativeSpec, type Sequential } from '../../lib/model/sequential.js';
+import { binding } from '../../lib/native/binding.js';
+import { toNativeSpec } from '../../lib/model/config.js';
+import { sequential, type Sequential } from '../../lib/model/sequential.js';
 import { dense, lstm, type DenseActivation } from '../../lib/model/layers.js';
 import { firstMismatch } from './random.js';
 

@@ -3,7 +3,7 @@
  * weights, compile config and pipeline: model.save) after epochs, either
  * every N epochs or only when the monitored quantity improves.
  */
-import { invalid, optional, plainObject, positiveInteger, boolean } from '../../validate.js';
+import { invalid, optional, plainObject, positiveInteger, boolean } from '../../core/validate.js';
 import type { Sequential } from '../sequential.js';
 import { checkMonitor, monitored, type Monitor } from './monitor.js';
 import type { Callback, EpochLogs, TrainBeginLogs } from './types.js';

@@ -3,7 +3,7 @@
  * has not improved by more than minDelta for `patience` epochs, and
  * optionally restore the weights of the best epoch.
  */
-import { invalid, nonNegativeInteger, optional, plainObject, boolean } from '../../validate.js';
+import { invalid, nonNegativeInteger, optional, plainObject, boolean } from '../../core/validate.js';
 import type { Sequential } from '../sequential.js';
 import { checkMonitor, monitored, type Monitor } from './monitor.js';
 import type { Callback, EpochLogs, TrainBeginLogs } from './types.js';

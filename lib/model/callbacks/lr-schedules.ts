@@ -12,7 +12,7 @@
  *                      epochs without an improvement of more than minDelta,
  *                      then `cooldown` epochs of rest            (Keras ReduceLROnPlateau)
  */
-import { invalid, nonNegativeInteger, optional, plainObject, positiveInteger } from '../../validate.js';
+import { invalid, nonNegativeInteger, optional, plainObject, positiveInteger } from '../../core/validate.js';
 import type { Sequential } from '../sequential.js';
 import { checkMonitor, monitored, type Monitor } from './monitor.js';
 import type { Callback, EpochLogs, TrainBeginLogs } from './types.js';

@@ -1,6 +1,6 @@
 /** The quantity a callback watches: one of the epoch logs' numbers, lower is better. */
-import { StateError } from '../../errors.js';
-import { oneOf } from '../../validate.js';
+import { StateError } from '../../core/errors.js';
+import { oneOf } from '../../core/validate.js';
 import type { EpochLogs } from './types.js';
 
 export type Monitor = 'loss' | 'valLoss' | 'valRmse' | 'valMae';

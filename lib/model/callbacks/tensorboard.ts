@@ -15,8 +15,8 @@ import { mkdir, appendFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs';
-import { maskedCrc32c } from '../../crc32c.js';
-import { invalid, plainObject } from '../../validate.js';
+import { maskedCrc32c } from '../../core/crc32c.js';
+import { invalid, plainObject } from '../../core/validate.js';
 import type { Callback, EpochLogs } from './types.js';
 
 // tensorflow/core/util/event.proto and framework/summary.proto, the fields used.

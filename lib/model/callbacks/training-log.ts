@@ -4,7 +4,7 @@
  * and `jq`, pandas (`read_json(lines=True)`) or a dashboard can read it.
  */
 import { appendFile, writeFile } from 'node:fs/promises';
-import { invalid, optional, plainObject, boolean } from '../../validate.js';
+import { invalid, optional, plainObject, boolean } from '../../core/validate.js';
 import type { Callback, EpochLogs, TrainBeginLogs } from './types.js';
 
 export interface TrainingLogOptions {

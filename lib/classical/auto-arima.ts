@@ -17,15 +17,15 @@
  * order of their approximate criterion and the first valid one is returned.
  * A constant is a mean when d + D = 0 and a drift when d + D = 1.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { allFinite, boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
-import { rootModuli } from '../stats/polyroot.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { allFinite, boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { rootModuli } from '../numeric/polyroot.js';
 import { ndiffs } from '../stats/unit-root.js';
 import { nsdiffs } from '../stats/seasonal-diffs.js';
 import { ols } from '../stats/ols.js';
 import { arima, arimaDetails, type ArimaFit } from './arima.js';
-import { difference } from './regression.js';
-import type { Baseline } from '../baselines/simple.js';
+import { difference } from './arima-regression.js';
+import type { Baseline } from './simple.js';
 
 export interface AutoArimaOptions {
   /** Season length m (1: non-seasonal). */

@@ -1,5 +1,5 @@
 /** Point-forecast error metrics over paired arrays (double-precision sums). */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 
 function pairs(name: string, actual: ArrayLike<number>, predicted: ArrayLike<number>): number {
   if (actual.length !== predicted.length) {

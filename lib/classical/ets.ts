@@ -21,10 +21,10 @@
  * ets(y, { model: 'auto' }) picks the form with the smallest AICc
  * (multiplicative forms only for positive data, seasonal ones for 1 < m <= 24).
  */
-import { InvalidArgumentError } from '../errors.js';
-import { boolean, finiteSeries, invalid, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
-import { nelderMead } from './nelder-mead.js';
-import { rootModuli } from '../stats/polyroot.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { boolean, finiteSeries, invalid, oneOf, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { nelderMead } from '../numeric/nelder-mead.js';
+import { rootModuli } from '../numeric/polyroot.js';
 import { checkForecastArgs, normalForecast, type Baseline, type FittedBaseline } from './simple.js';
 import { etsMoments } from './ets-variance.js';
 

@@ -10,9 +10,9 @@
  * multiple seasons (half-hourly load: 48 and 336), where seasonal ETS and
  * ARIMA are out of reach or slow.
  */
-import { autoArima } from '../arima/auto.js';
+import { autoArima } from './auto-arima.js';
 import { mstl, type MstlOptions, type MstlResult } from '../stats/mstl.js';
-import { invalid, oneOf, optional, plainObject } from '../validate.js';
+import { invalid, oneOf, optional, plainObject } from '../core/validate.js';
 import { ets, type EtsModel } from './ets.js';
 import { drift, naive, type Baseline, type FittedBaseline } from './simple.js';
 

@@ -6,8 +6,8 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadBinary, type LoadedBinary } from './binary/load.js';
-import { BusyError, DisposedError, FlowcastError, NativeError } from './errors.js';
+import { loadBinary, type LoadedBinary } from '../binary/load.js';
+import { BusyError, DisposedError, FlowcastError, NativeError } from '../core/errors.js';
 
 /** Plain description of a network, the only config that crosses to C++. */
 export interface NativeSpec {
@@ -108,7 +108,7 @@ export interface NativeBinding {
   availableIsas(): string[];
   /** Threads the kernels use (the caller included). */
   threads(): number;
-  /** The core's stated size limits (lib/limits.ts mirrors them). */
+  /** The core's stated size limits (lib/core/limits.ts mirrors them). */
   limits(): { units: number; features: number; steps: number; parameters: number; rows: number; threads: number };
   /** Resize the kernels' thread pool; throws ERR_FLOWCAST_BUSY while any model is busy. */
   setThreads(n: number): void;
@@ -127,8 +127,8 @@ export interface NativeBinding {
   ): { loss: number; gradients: Float64Array; output: Float64Array };
 }
 
-/** The package root, both from lib/*.ts (tests) and dist/*.js (published). */
-export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The package root, both from lib/native/*.ts (tests) and dist/native/*.js (published). */
+export const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let cached: { binding: NativeBinding; info: Omit<LoadedBinary, 'exports'> } | undefined;
 

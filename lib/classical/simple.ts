@@ -10,8 +10,8 @@
  * s_j = ceil(j / lag), intervals y_hat +/- qnorm(0.5 + level/200) se_j.
  * Mean: se = sd(y) sqrt(1 + 1/n), intervals with Student's t on n - 1 df.
  */
-import { finiteSeries, invalid, optional, plainObject, positiveInteger } from '../validate.js';
-import { qnorm, qt } from './distributions.js';
+import { finiteSeries, invalid, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { qnorm, qt } from '../numeric/distributions.js';
 
 export interface BaselineForecast {
   /** Point forecasts y_hat_{T+1} .. y_hat_{T+h}. */

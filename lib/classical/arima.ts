@@ -16,14 +16,14 @@
  * Forecasts: the Kalman predictions plus the regression, intervals
  * mean +/- z sqrt(F_{T+h} sigma2).
  */
-import { InvalidArgumentError } from '../errors.js';
-import { boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../validate.js';
-import { bfgs, NonFiniteError, optimHessian } from '../baselines/bfgs.js';
-import { inverse } from '../stats/solve.js';
-import { checkForecastArgs, normalForecast, type Baseline, type BaselineForecast, type FittedBaseline } from '../baselines/simple.js';
-import { arStationary, expandArma, invertMa, transformJacobian, transformPars, untransformPars, type ArmaOrder } from './transforms.js';
-import { differencingPolynomial, kalmanFilter, kalmanForecast, makeStateSpace, type ArimaStateSpace } from './state-space.js';
-import { regressionResiduals, regressionStart, rightSingularVectors, rotate } from './regression.js';
+import { InvalidArgumentError } from '../core/errors.js';
+import { boolean, finiteSeries, invalid, nonNegativeInteger, oneOf, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { bfgs, NonFiniteError, optimHessian } from '../numeric/bfgs.js';
+import { inverse } from '../numeric/solve.js';
+import { checkForecastArgs, normalForecast, type Baseline, type BaselineForecast, type FittedBaseline } from './simple.js';
+import { arStationary, expandArma, invertMa, transformJacobian, transformPars, untransformPars, type ArmaOrder } from './arima-transforms.js';
+import { differencingPolynomial, kalmanFilter, kalmanForecast, makeStateSpace, type ArimaStateSpace } from './arima-state-space.js';
+import { regressionResiduals, regressionStart, rightSingularVectors, rotate } from './arima-regression.js';
 
 export type ArimaMethod = 'CSS-ML' | 'ML' | 'CSS';
 

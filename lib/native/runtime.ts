@@ -1,8 +1,8 @@
 /** Process-wide settings of the native core: kernel table and threads. */
-import { BusyError } from './errors.js';
-import { binding, nativeError } from './native.js';
-import { integerInRange } from './validate.js';
-import { LIMITS } from './limits.js';
+import { BusyError } from '../core/errors.js';
+import { binding, nativeError } from './binding.js';
+import { integerInRange } from '../core/validate.js';
+import { LIMITS } from '../core/limits.js';
 
 /** The CPU kernel table in use ('scalar', 'avx2', 'avx512' or 'neon'); FLOWCAST_ISA forces one at load. */
 export function kernelIsa(): string {

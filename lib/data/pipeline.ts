@@ -16,12 +16,12 @@
  *    scaled by its own scaler, fitted on the training part; window step k
  *    holds [s, c_1 .. c_C] of the same past row (1 + C features).
  */
-import { FormatError, StateError } from '../errors.js';
-import { difference } from '../data/difference.js';
-import { MinMaxScaler, StandardScaler, scalerFromJSON, type ScalerJSON } from '../data/scalers.js';
-import { lagWindows } from '../data/windows.js';
-import type { Tensor } from '../tensor.js';
-import { allFinite, oneOf, optional, plainObject, positiveInteger, nonNegativeInteger, boolean, invalid } from '../validate.js';
+import { FormatError, StateError } from '../core/errors.js';
+import { difference } from './difference.js';
+import { MinMaxScaler, StandardScaler, scalerFromJSON, type ScalerJSON } from './scalers.js';
+import { lagWindows } from './windows.js';
+import type { Tensor } from '../core/tensor.js';
+import { allFinite, oneOf, optional, plainObject, positiveInteger, nonNegativeInteger, boolean, invalid } from '../core/validate.js';
 
 export interface ForecastPipelineConfig {
   /** Window length (the book: 10). */

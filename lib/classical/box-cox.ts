@@ -9,10 +9,10 @@
  * restricts its automatic choice to additive forms: etsBaseline({
  * additiveOnly: true }) for the same choice.
  */
-import { InvalidArgumentError } from '../errors.js';
+import { InvalidArgumentError } from '../core/errors.js';
 import { boxCox, boxCoxLambda, invBoxCox } from '../stats/box-cox.js';
-import { boolean, finiteNumber, optional, plainObject, positiveInteger } from '../validate.js';
-import { qnorm } from './distributions.js';
+import { boolean, finiteNumber, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { qnorm } from '../numeric/distributions.js';
 import type { Baseline, BaselineForecast, FittedBaseline } from './simple.js';
 
 export interface BoxCoxOptions {

@@ -11,7 +11,7 @@
  *   stationarity check, both through the polynomial roots.
  * Coefficient vectors are laid out as R's: ar[p], ma[q], sar[P], sma[Q], then regressors.
  */
-import { polyroots, rootModuli } from '../stats/polyroot.js';
+import { polyroots, rootModuli } from '../numeric/polyroot.js';
 
 export interface ArmaOrder {
   p: number;

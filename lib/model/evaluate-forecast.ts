@@ -10,9 +10,14 @@
  * t = 1): only the past of each forecast origin is used. Level metrics cover
  * the samples whose previous level is known (t >= 1).
  */
-import type { Sequential } from '../model/sequential.js';
-import { mae, rmse } from './metrics.js';
-import type { ForecastPipeline } from './pipeline.js';
+import type { Tensor } from '../core/tensor.js';
+import { mae, rmse } from '../stats/metrics.js';
+import type { ForecastPipeline } from '../data/pipeline.js';
+
+/** What evaluation needs of a model: predictions for windows (Sequential is one). */
+export interface WindowPredictor {
+  predict(x: Tensor, options: { batchSize?: number }): Promise<Tensor>;
+}
 
 export interface ForecastScores {
   /** RMSE and MAE in the network's (scaled) units, over every sample. */
@@ -51,7 +56,7 @@ export interface EvaluateForecastOptions {
  * @example const report = await evaluateForecast(model, pipeline, testPrices);
  */
 export async function evaluateForecast(
-  model: Sequential,
+  model: WindowPredictor,
   pipeline: ForecastPipeline,
   levels: ArrayLike<number>,
   options: EvaluateForecastOptions = {},

@@ -11,14 +11,14 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { binaryCandidates, BUILD_FROM_SOURCE, prebuiltPath } from './binary/load.js';
-import { newestVersion, readElfDynamicInfo } from './binary/elf-symbols.js';
-import { compareVersions, currentHost, GLIBC_FLOOR, NAPI_VERSION, platformTag } from './binary/platform.js';
+import { binaryCandidates, BUILD_FROM_SOURCE, prebuiltPath } from '../binary/load.js';
+import { newestVersion, readElfDynamicInfo } from '../binary/elf-symbols.js';
+import { compareVersions, currentHost, GLIBC_FLOOR, NAPI_VERSION, platformTag } from '../binary/platform.js';
 import { cpuInfo, type CpuInfo } from './cpu.js';
-import { BinaryLoadError } from './errors.js';
-import { binding, loadedBinary, packageRoot } from './native.js';
-import { importOptional } from './optional-dependency.js';
-import { VERSION } from './version.js';
+import { BinaryLoadError } from '../core/errors.js';
+import { binding, loadedBinary, packageRoot } from './binding.js';
+import { importOptional } from '../core/optional-dependency.js';
+import { VERSION } from '../core/version.js';
 
 /** Everything doctor() found. Plain JSON: `flowcast doctor --json` prints exactly this. */
 export interface DoctorReport {

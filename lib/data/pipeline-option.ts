@@ -3,8 +3,8 @@
  * means the model's own fitted pipeline (model.pipeline, saved with it),
  * or the caller passes a fitted ForecastPipeline.
  */
-import { InvalidArgumentError, StateError } from '../errors.js';
-import { invalid } from '../validate.js';
+import { InvalidArgumentError, StateError } from '../core/errors.js';
+import { invalid } from '../core/validate.js';
 import { ForecastPipeline, type ForecastPipelineJSON } from './pipeline.js';
 
 /** What the option needs to know about the model. */

@@ -13,8 +13,8 @@
  */
 import { acf } from '../stats/correlogram.js';
 import { decompose } from '../stats/decompose.js';
-import { finiteSeries, optional, plainObject, positiveInteger } from '../validate.js';
-import { qnorm } from './distributions.js';
+import { finiteSeries, optional, plainObject, positiveInteger } from '../core/validate.js';
+import { qnorm } from '../numeric/distributions.js';
 import { ses, type EtsFit } from './ets.js';
 import { normalForecast, type Baseline, type BaselineForecast, type FittedBaseline } from './simple.js';
 
