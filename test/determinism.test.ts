@@ -10,6 +10,7 @@
  * start); batches with ragged tails; 1 to 8 features; shuffled and stateful
  * fits; 1, 2, 3 and 4 threads. Cases are spread over the grid (each value of
  * every axis occurs; not the full product, which would take minutes).
+ * On every compute backend (test/helpers/backends.ts).
  */
 import t from 'tap';
 import { sequential } from '../lib/model/sequential.js';
@@ -18,6 +19,7 @@ import { adam } from '../lib/model/optimizers.js';
 import { setThreads, threads } from '../lib/native/runtime.js';
 import type { Tensor } from '../lib/core/tensor.js';
 import { rng, uniform } from './helpers/random.js';
+import { testEachBackend } from './helpers/backends.js';
 
 type Cell = 'lstm' | 'gru' | 'rnn';
 interface Case {
@@ -84,7 +86,7 @@ for (const features of [1, 2])
     cases.push({ cell: 'lstm', units: [32, 16], batch: 50, features, samples: 500, shuffle, stateful: false });
 cases.push({ cell: 'lstm', units: [64], batch: 257, features: 8, samples: 600, shuffle: true, stateful: false });
 
-t.test('weights and predictions do not depend on the thread count', { skip: emulated ? 'under qemu-user emulation (checked natively)' : false }, async (t) => {
+testEachBackend('weights and predictions do not depend on the thread count', { skip: emulated ? 'under qemu-user emulation (checked natively)' : false }, async (t) => {
   const initial = threads();
   t.teardown(() => setThreads(initial));
   for (const c of cases) {

@@ -69,6 +69,8 @@ function checkShape(t: Test, r: DoctorReport, loaded: boolean): void {
   t.same(Object.keys(r.isa.cpu).sort(), ['avx2', 'avx512bf16', 'avx512f', 'neon'], 'isa.cpu: cpuInfo().simd');
   t.ok(Object.values(r.isa.cpu).every((v) => typeof v === 'boolean'), 'isa.cpu flags are booleans');
   t.ok(r.threads === null || (Number.isInteger(r.threads) && r.threads >= 1), `threads ${r.threads}`);
+  t.ok(strOrNull(r.backend.chosen) && Array.isArray(r.backend.available) && r.backend.available.every(str), 'backend.chosen, backend.available');
+  t.equal(r.backend.chosen === null, !loaded, 'backend.chosen is null exactly when no binary loads');
   t.ok(str(r.cpu.vendor) && str(r.cpu.modelName) && strOrNull(r.cpu.microarchitecture) && Number.isInteger(r.cpu.cores), 'cpu');
   t.same(r.cuda, { built: false, available: false, reason: r.cuda.reason }, 'cuda: none built, none available');
   t.match(r.cuda.reason, /no CUDA backend/, 'cuda.reason says the build has none');
@@ -110,6 +112,9 @@ t.test('doctor() on this machine: every field, with its type and value', async (
   const text = formatDoctor(r);
   t.ok(text.includes(r.binary.path!), 'the text names the binary path');
   t.match(text, new RegExp(`^isa +${r.isa.chosen} \\(available: ${r.isa.available.join(', ')}`, 'm'), 'and the ISA');
+  t.equal(r.backend.chosen, r.backend.available[0], 'new models run on the first backend listed (the default)');
+  t.ok(r.backend.available.includes('cpu'), `the CPU backend is always built (${r.backend.available})`);
+  t.match(text, new RegExp(`^backend +${r.backend.chosen} \\(available: ${r.backend.available.join(', ')}\\)`, 'm'), 'and the backend');
 });
 
 t.test('flowcast doctor --json prints exactly the report; the text form and --strict', async (t) => {
@@ -169,6 +174,7 @@ function healthy(): Omit<DoctorReport, 'problems'> {
     },
     isa: { chosen: 'avx2', available: ['scalar', 'avx2'], cpu: { avx2: true, avx512f: false, avx512bf16: false, neon: false } },
     threads: 8,
+    backend: { chosen: 'cpu', available: ['cpu'] },
     cpu: { vendor: 'AMD', modelName: 'AMD EPYC', microarchitecture: 'Zen 3', cores: 8 },
     cuda: { built: false, available: false, reason: 'none' },
     onnxruntime: { available: true, version: '1.30.0', error: null },

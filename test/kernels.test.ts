@@ -1,5 +1,7 @@
 /**
- * Every SIMD kernel table against the scalar reference twin.
+ * Every SIMD kernel table against the scalar reference twin, on every
+ * compute backend (test/helpers/backends.ts: the CPU backend's tables, or
+ * another backend's own kernels, against the CPU's scalar table).
  * Oracle: the scalar table (itself checked against finite differences and
  * PyTorch in model-gradients / model-golden). Models with the same seed have
  * identical initial weights whatever the table, so outputs, losses and every
@@ -13,9 +15,10 @@
 import t from 'tap';
 import { binding, type NativeSpec } from '../lib/native/binding.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
+import { kernelVariants, nativeModel, testEachBackend } from './helpers/backends.js';
 
 const b = binding();
-const simd = b.availableIsas().filter((i) => i !== 'scalar');
+const noVariants = (backend: string) => (kernelVariants(backend).length === 0 ? 'this CPU has only the scalar table' : false);
 
 interface Shape {
   name: string;
@@ -66,10 +69,10 @@ t.test('an unavailable table is a clear error', async (t) => {
 
 // Generous timeouts: CI also runs this file under qemu-user CPU emulation (~50x slower;
 // .ci/run raises TAP_TIMEOUT for the file as a whole).
-t.test('ISA tables', { timeout: 600_000, skip: simd.length === 0 ? 'this CPU has only the scalar table' : false }, async (t) => {
+testEachBackend('ISA tables', (backend) => ({ timeout: 600_000, skip: noVariants(backend) }), async (t, backend) => {
   for (const s of shapes) {
     const sp = spec(s);
-    const ref = new b.NativeModel(sp, 11, 'scalar');
+    const ref = nativeModel(sp, 11, 'cpu', 'scalar');
     const outUnits = s.dense.length ? s.dense.at(-1)! : s.units.at(-1)!;
     const outPer = (s.sequences ? s.steps : 1) * outUnits;
     const rand = rng(s.steps * 1000 + s.units[0]!);
@@ -77,9 +80,10 @@ t.test('ISA tables', { timeout: 600_000, skip: simd.length === 0 ? 'this CPU has
     const y = new Float32Array(uniform(rand, s.batch * outPer, -0.8, 0.8));
     const refOut = await ref.predict(x, s.batch, s.batch);
     const refGrad = await ref.lossAndGradients(x, y, s.batch);
-    for (const isa of simd) {
-      const m = new b.NativeModel(sp, 11, isa);
-      t.equal(m.isa(), isa);
+    for (const { label: isa, isa: table } of kernelVariants(backend)) {
+      const m = nativeModel(sp, 11, backend, table);
+      t.equal(m.backend(), backend);
+      if (table !== undefined) t.equal(m.isa(), table);
       t.same(m.getParams(), ref.getParams(), `${s.name} [${isa}]: same initial weights`);
       const out = await m.predict(x, s.batch, s.batch);
       t.equal(firstMismatch(out, refOut, 2e-5, 1e-4), null, `${s.name} [${isa}]: forward`);
@@ -92,24 +96,24 @@ t.test('ISA tables', { timeout: 600_000, skip: simd.length === 0 ? 'this CPU has
   }
 });
 
-t.test('ISA tables train alike', { timeout: 600_000, skip: simd.length === 0 ? 'this CPU has only the scalar table' : false }, async (t) => {
+testEachBackend('ISA tables train alike', (backend) => ({ timeout: 600_000, skip: noVariants(backend) }), async (t, backend) => {
   // 10 Adam steps on the book shape: trajectories stay within float32 noise.
   const s = shapes[2]!;
   const rand = rng(77);
   const n = 200;
   const x = new Float32Array(uniform(rand, n * 10, -1, 1));
   const y = new Float32Array(uniform(rand, n, -0.5, 0.5));
-  const run = async (isa: string) => {
-    const m = new b.NativeModel(spec(s), 5, isa);
+  const run = async (on: string, isa: string | undefined) => {
+    const m = nativeModel(spec(s), 5, on, isa);
     m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
     const r = await m.fitEpoch(x, y, n, 20, false);
     const p = m.getParams();
     m.dispose();
     return { loss: r.loss, p };
   };
-  const ref = await run('scalar');
-  for (const isa of simd) {
-    const got = await run(isa);
+  const ref = await run('cpu', 'scalar');
+  for (const { label: isa, isa: table } of kernelVariants(backend)) {
+    const got = await run(backend, table);
     t.ok(Math.abs(got.loss - ref.loss) <= 1e-5 + 1e-3 * ref.loss, `[${isa}] epoch loss ${got.loss} vs scalar ${ref.loss}`);
     t.equal(firstMismatch(got.p, ref.p, 1e-4, 1e-3), null, `[${isa}] weights after 10 Adam steps (atol 1e-4: Adam normalizes tiny gradient differences into steps of up to lr)`);
   }
@@ -126,7 +130,7 @@ t.test('ISA tables train alike', { timeout: 600_000, skip: simd.length === 0 ? '
 // Thread determinism is checked natively here and in test/determinism.test.ts.
 const emulated = process.env.FLOWCAST_EMULATED === '1';
 
-t.test('threads: any count gives bitwise-identical training', { timeout: 600_000, skip: emulated ? 'under qemu-user emulation (checked natively)' : false }, async (t) => {
+testEachBackend('threads: any count gives bitwise-identical training', { timeout: 600_000, skip: emulated ? 'under qemu-user emulation (checked natively)' : false }, async (t, backend) => {
   const { setThreads, threads } = await import('../lib/native/runtime.js');
   const initial = threads();
   t.teardown(() => setThreads(initial));
@@ -138,7 +142,7 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
   const run = async (count: number) => {
     setThreads(count);
     t.equal(threads(), count);
-    const m = new b.NativeModel(spec(s), 3);
+    const m = nativeModel(spec(s), 3, backend);
     m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
     await m.fitEpoch(x, y, n, 50, true);
     const out = { p: m.getParams(), pred: await m.predict(x, n, 64), whole: await m.predict(x, n, n) };
@@ -154,7 +158,7 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
   t.same(three.pred, one.pred, 'predictions at 3 threads');
   t.same(two.whole, one.pred, 'a stateless model predicts the same at any batch size (rows are independent)');
   t.throws(() => setThreads(0), { name: 'InvalidArgumentError', message: /Expected integer from 1 to 1024 for n but received 0/ });
-  const m = new b.NativeModel(spec(s), 3);
+  const m = nativeModel(spec(s), 3, backend);
   m.compileAdam(1e-3, 0.9, 0.999, 1e-7);
   const busy = m.fitEpoch(x, y, n, 50, false);
   t.throws(() => setThreads(2), { name: 'BusyError', code: 'ERR_FLOWCAST_BUSY' }, 'refused while a model trains');
@@ -162,11 +166,11 @@ t.test('threads: any count gives bitwise-identical training', { timeout: 600_000
   m.dispose();
 });
 
-t.test('predictSync (streaming steps) equals predict and carries state', async (t) => {
+testEachBackend('predictSync (streaming steps) equals predict and carries state', {}, async (t, backend) => {
   const sp = { ...spec(shapes[2]!), steps: 1 };
   sp.layers = sp.layers.map((l) => (l.kind === 0 ? { ...l, stateful: true } : l));
-  const a = new b.NativeModel(sp, 9);
-  const c = new b.NativeModel(sp, 9);
+  const a = nativeModel(sp, 9, backend);
+  const c = nativeModel(sp, 9, backend);
   const xs = new Float32Array(uniform(rng(5), 20, -1, 1));
   const sync: number[] = [];
   const async_: number[] = [];

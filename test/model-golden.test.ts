@@ -10,12 +10,14 @@
  * wrong layout or a missing term (those give errors of order 1e-2 or more).
  * Adam after 3 steps at lr 0.01 moves weights by ~0.03; float32 gradient
  * errors change a step by < 1e-6, so the same tolerance holds.
+ * On every compute backend (test/helpers/backends.ts).
  */
 import t from 'tap';
 import type { Sequential } from '../lib/model/sequential.js';
 import { adam } from '../lib/model/optimizers.js';
 import { firstMismatch } from './helpers/random.js';
 import { goldenModel as build, loadGolden, type GoldenFixture } from './helpers/golden.js';
+import { testEachBackend } from './helpers/backends.js';
 
 const ATOL = 1e-5;
 const RTOL = 1e-4;
@@ -28,7 +30,7 @@ function setInitialState(model: Sequential, g: GoldenFixture): void {
 }
 
 for (const name of ['small', 'book', 'stateful']) {
-  t.test(`golden '${name}' vs PyTorch`, async (t) => {
+  testEachBackend(`golden '${name}' vs PyTorch`, {}, async (t) => {
     const g = loadGolden(name);
     const { B, T, F } = g.meta.config;
     const model = build(g);

@@ -8,7 +8,8 @@
  *   against that float64 analytic gradient at the same (float32-rounded)
  *   weights: float32 sums of at most a few hundred terms lose ~1e-6 relative,
  *   so we require |g32 - g64| <= 1e-6 + 1e-4 |g64|.
- * Every parameter of every case is checked, stateless and stateful.
+ * Every parameter of every case is checked, stateless and stateful, on
+ * every compute backend (test/helpers/backends.ts).
  */
 import t from 'tap';
 import { binding, type NativeSpec } from '../lib/native/binding.js';
@@ -16,6 +17,7 @@ import { toNativeSpec } from '../lib/model/config.js';
 import { sequential, type Sequential } from '../lib/model/sequential.js';
 import { dense, dropout, gru, isRecurrent, lstm, simpleRnn, type LayerConfig } from '../lib/model/layers.js';
 import { firstMismatch, rng, uniform } from './helpers/random.js';
+import { testEachBackend } from './helpers/backends.js';
 
 interface Case {
   name: string;
@@ -90,7 +92,7 @@ function nativeSpec(model: Sequential): NativeSpec {
 }
 
 for (const c of cases) {
-  t.test(c.name, async (t) => {
+  testEachBackend(c.name, {}, async (t) => {
     const model = sequential({ inputShape: [c.steps, c.features], layers: c.layers, seed: 7 });
     t.teardown(() => model.dispose());
     const rand = rng(1234);
@@ -141,7 +143,7 @@ for (const c of cases) {
   });
 }
 
-t.test('MAE and Huber: float64 BPTT == central differences', async (t) => {
+testEachBackend('MAE and Huber: float64 BPTT == central differences', {}, async (t) => {
   // Same oracle; targets spread so that Huber's two branches both occur (delta 0.3).
   const model = sequential({ inputShape: [4, 2], layers: [lstm(5, { returnSequences: true }), lstm(3), dense(3)], seed: 7 });
   t.teardown(() => model.dispose());

@@ -13,7 +13,8 @@ import { LIMITS } from '../core/limits.js';
 import { LevelStream } from '../data/level-stream.js';
 import { ForecastPipeline, type ForecastPipelineJSON } from '../data/pipeline.js';
 import { resolvePipelineOption } from '../data/pipeline-option.js';
-import { binding, nativeError, type NativeModel, type NativeTrainingState } from '../native/binding.js';
+import { nativeError, type NativeModel, type NativeTrainingState } from '../native/binding.js';
+import { createNativeModel } from '../native/backends.js';
 import { holdThreadCount } from '../native/runtime.js';
 import { checkCompileConfig, type CompileConfig } from './compile.js';
 import { checkConfig, lastUnits, outputShapeOf, toNativeSpec, type SequentialConfig } from './config.js';
@@ -74,16 +75,22 @@ export class Sequential {
    */
   stopTraining = false;
   #entries: ParameterEntry[];
+  readonly #backend: { name: string; kernels: string };
 
   constructor(config: SequentialConfig) {
     this.config = Object.freeze(checkConfig(config));
-    const b = binding();
-    try {
-      this.#native = new b.NativeModel(toNativeSpec(this.config.inputShape, this.config.layers), this.config.seed);
-    } catch (err) {
-      throw nativeError(err);
-    }
+    this.#native = createNativeModel(toNativeSpec(this.config.inputShape, this.config.layers), this.config.seed);
+    this.#backend = { name: this.#native.backend(), kernels: this.#native.isa() };
     this.#entries = parameterEntries(this.#native.layout());
+  }
+
+  /**
+   * The compute backend that runs this model ('cpu') and the kernels it
+   * uses ('avx2', 'avx512', 'neon', 'scalar'), fixed when the model is
+   * created; for descriptions (summary(), logs) only: nothing else differs.
+   */
+  get backend(): { name: string; kernels: string } {
+    return { ...this.#backend };
   }
 
   /** Steps, features of one input sample. */
@@ -161,7 +168,7 @@ export class Sequential {
 
   /** A Keras-like table of layers, output shapes and parameter counts. */
   summary(): string {
-    return summaryTable(this.config, this.#entries);
+    return summaryTable(this.config, this.#entries, this.#backend);
   }
 
   /**
@@ -330,9 +337,9 @@ export class Sequential {
     const [, features] = this.config.inputShape;
     const spec = toNativeSpec([1, features], this.config.layers);
     for (const l of spec.layers) if (l.kind === 0 || l.kind === 3 || l.kind === 4) l.stateful = true;
-    let native: NativeModel;
+    // On this model's backend, whatever is selected now.
+    const native: NativeModel = createNativeModel(spec, this.config.seed, this.#backend.name);
     try {
-      native = new (binding().NativeModel)(spec, this.config.seed);
       native.setParams(flat);
     } catch (err) {
       throw nativeError(err);

@@ -3,7 +3,11 @@ import { toNativeSpec, type SequentialConfig } from './config.js';
 import { isRecurrent } from './layers.js';
 import type { ParameterEntry } from './parameters.js';
 
-export function summaryTable(config: Readonly<Required<SequentialConfig>>, entries: readonly ParameterEntry[]): string {
+export function summaryTable(
+  config: Readonly<Required<SequentialConfig>>,
+  entries: readonly ParameterEntry[],
+  backend: { name: string; kernels: string },
+): string {
   const rows: string[] = ['Layer                     Output shape        Params'];
   let total = 0;
   const spec = toNativeSpec(config.inputShape, config.layers);
@@ -23,5 +27,6 @@ export function summaryTable(config: Readonly<Required<SequentialConfig>>, entri
     rows.push(`${`${k}: ${name}`.padEnd(26)}${shape.padEnd(20)}${n}`);
   });
   rows.push(`Total parameters: ${total}`);
+  rows.push(`Backend: ${backend.name} (${backend.kernels} kernels)`);
   return rows.join('\n');
 }

@@ -47,6 +47,8 @@ export interface NativeTrainingState {
 }
 
 export interface NativeModel {
+  /** The compute backend this model runs on (one of NativeBinding.backends()). */
+  backend(): string;
   /** The kernel table this model runs on. */
   isa(): string;
   paramCount(): number;
@@ -102,10 +104,17 @@ export interface NativeBinding {
   /** How this binary was made (native/addon/build_info.cc). */
   buildInfo(): NativeBuildInfo;
   /** `isa` picks a kernel table by name (tests, benchmarks); default: the one chosen at load. */
-  NativeModel: new (spec: NativeSpec, seed: number, isa?: string) => NativeModel;
+  /**
+   * isa: a kernel table by name (tests, benchmarks); backend: a compute
+   * backend by name, one of backends() (the per-backend test suites).
+   * Undefined for the defaults: the table chosen at load, the first backend.
+   */
+  NativeModel: new (spec: NativeSpec, seed: number, isa?: string, backend?: string) => NativeModel;
   /** The kernel table chosen at load: 'scalar' | 'avx2' | 'avx512' | 'neon'. */
   isa(): string;
   availableIsas(): string[];
+  /** The compute backends this build has, the default first ('cpu'). */
+  backends(): string[];
   /** Threads the kernels use (the caller included). */
   threads(): number;
   /** The core's stated size limits (lib/core/limits.ts mirrors them). */

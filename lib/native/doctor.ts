@@ -16,6 +16,7 @@ import { newestVersion, readElfDynamicInfo } from '../binary/elf-symbols.js';
 import { compareVersions, currentHost, GLIBC_FLOOR, NAPI_VERSION, platformTag } from '../binary/platform.js';
 import { cpuInfo, type CpuInfo } from './cpu.js';
 import { BinaryLoadError } from '../core/errors.js';
+import { selectedBackend } from './backends.js';
 import { binding, loadedBinary, packageRoot } from './binding.js';
 import { importOptional } from '../core/optional-dependency.js';
 import { VERSION } from '../core/version.js';
@@ -35,6 +36,8 @@ export interface DoctorReport {
   };
   /** Threads the kernels use (FLOWCAST_THREADS, else every core); null when no binary loads. */
   threads: number | null;
+  /** The compute backend new models run on, and every backend this binary has ([] and null when no binary loads). */
+  backend: { chosen: string | null; available: string[] };
   cpu: { vendor: string; modelName: string; microarchitecture: string | null; /** Logical CPUs this process may use. */ cores: number };
   /** flowcast has no CUDA backend: both flags are false in every build, and `reason` says so. No GPU is probed. */
   cuda: { built: boolean; available: boolean; reason: string };
@@ -109,12 +112,13 @@ export async function doctor(): Promise<DoctorReport> {
     FLOWCAST_THREADS: process.env.FLOWCAST_THREADS || null,
   };
   const info = cpuInfo();
-  const { binary, isa, threads } = nativeFacts(info.simd);
+  const { binary, isa, threads, backend } = nativeFacts(info.simd);
   const facts: Omit<DoctorReport, 'problems'> = {
     flowcast: { version: VERSION, root: packageRoot },
     binary,
     isa,
     threads,
+    backend,
     cpu: { vendor: info.vendor, modelName: info.modelName, microarchitecture: info.microarchitecture, cores: info.cores },
     cuda: { built: false, available: false, reason: CUDA_REASON },
     onnxruntime: await onnxruntimeFacts(),
@@ -124,7 +128,7 @@ export async function doctor(): Promise<DoctorReport> {
   return { ...facts, problems: findProblems(facts) };
 }
 
-function nativeFacts(simd: CpuInfo['simd']): Pick<DoctorReport, 'binary' | 'isa' | 'threads'> {
+function nativeFacts(simd: CpuInfo['simd']): Pick<DoctorReport, 'binary' | 'isa' | 'threads' | 'backend'> {
   const host = currentHost();
   const platform = host.platform;
   const tag = platformTag(host);
@@ -153,6 +157,7 @@ function nativeFacts(simd: CpuInfo['simd']): Pick<DoctorReport, 'binary' | 'isa'
       },
       isa: { chosen: b.isa(), available: b.availableIsas(), cpu: simd },
       threads: b.threads(),
+      backend: { chosen: selectedBackend(), available: b.backends() },
     };
   } catch (err) {
     const e = err as Error & { code?: string };
@@ -172,6 +177,7 @@ function nativeFacts(simd: CpuInfo['simd']): Pick<DoctorReport, 'binary' | 'isa'
       },
       isa: { chosen: null, available: [], cpu: simd },
       threads: null,
+      backend: { chosen: null, available: [] },
     };
   }
 }
@@ -343,6 +349,7 @@ export function formatDoctor(r: DoctorReport): string {
   if (b.glibcFloor) lines.push(row('', `needs glibc ${b.glibcFloor} (newest GLIBC_ symbol version in the file)`));
   lines.push(row('isa', b.error ? '(no binary)' : `${r.isa.chosen} (available: ${r.isa.available.join(', ')}; CPU has ${simdWords(r.isa.cpu)})`));
   lines.push(row('threads', r.threads === null ? '(no binary)' : String(r.threads)));
+  lines.push(row('backend', r.backend.chosen === null ? '(no binary)' : `${r.backend.chosen} (available: ${r.backend.available.join(', ')})`));
   lines.push(row('cpu', `${r.cpu.modelName}${r.cpu.microarchitecture ? ` (${r.cpu.microarchitecture})` : ''}, ${r.cpu.cores} cores`));
   lines.push(row('cuda', `no: ${r.cuda.reason}`));
   lines.push(row('onnxruntime', r.onnxruntime.available ? `onnxruntime-node ${r.onnxruntime.version}` : `not available: ${r.onnxruntime.error?.message.split('\n')[0]}`));

@@ -1,11 +1,12 @@
 // Module entry: NativeModel, CPU/ISA introspection, and the float64
 // reference used by the gradient tests.
 //
-// TS signatures (lib/native.ts mirrors these):
+// TS signatures (lib/native/binding.ts mirrors these):
 //   buildInfo(): { compiler, flags, buildType, link, target, system, napiVersion }
 //                                          how this binary was made (doctor())
 //   isa(): string                          the kernel table chosen at load
 //   availableIsas(): string[]              tables this CPU and build can run
+//   backends(): string[]                   compute backends this build has, the default first
 //   threads(): number                      threads the kernels use (FLOWCAST_THREADS or all cores)
 //   setThreads(n: number): void            resize the pool; refused while a model is busy
 //   peakGflops(isa: string, threads: number, iterations: number): number
@@ -32,6 +33,7 @@
 #include "addon/errors.h"
 #include "addon/model_wrap.h"
 #include "addon/spec_from_js.h"
+#include "backend/backend.h"
 #include "core/thread_pool.h"
 #include "core/trainer.h"
 #include "kernels/kernels.h"
@@ -49,6 +51,14 @@ Napi::Value AvailableIsas(const Napi::CallbackInfo& info) {
   uint32_t i = 0;
   for (const char* isa : {"scalar", "avx2", "avx512", "neon"})
     if (fc::kernels_for_isa(isa)) out.Set(i++, Napi::String::New(env, isa));
+  return out;
+}
+
+Napi::Value Backends(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (const std::string& name : fc::backend_names()) out.Set(i++, Napi::String::New(env, name));
   return out;
 }
 
@@ -78,7 +88,7 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 }
 
 // The stated size limits of native/core/spec.h and core/thread_pool.h, for
-// lib/limits.ts to check against.
+// lib/core/limits.ts to check against.
 Napi::Value Limits(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object o = Napi::Object::New(env);
@@ -239,6 +249,7 @@ static Napi::Object InitFlowcast(Napi::Env env, Napi::Object exports) {
   exports.Set("limits", Napi::Function::New(env, Guarded<Limits>));
   exports.Set("isa", Napi::Function::New(env, Guarded<Isa>));
   exports.Set("availableIsas", Napi::Function::New(env, Guarded<AvailableIsas>));
+  exports.Set("backends", Napi::Function::New(env, Guarded<Backends>));
   exports.Set("threads", Napi::Function::New(env, Guarded<Threads>));
   exports.Set("setThreads", Napi::Function::New(env, Guarded<SetThreads>));
   exports.Set("peakGflops", Napi::Function::New(env, Guarded<PeakGflops>));

@@ -1,4 +1,4 @@
-// buildInfo(): how this binary was made, for doctor() (lib/doctor.ts).
+// buildInfo(): how this binary was made, for doctor() (lib/native/doctor.ts).
 #pragma once
 #include <napi.h>
 

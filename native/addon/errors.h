@@ -11,7 +11,7 @@
 namespace fc_addon {
 
 // An Error with .code = 'ERR_FLOWCAST_NATIVE' and .status = 'FC_STATUS_...';
-// lib/native.ts turns it into a typed NativeError.
+// lib/native/binding.ts turns it into a typed NativeError.
 Napi::Error StatusError(Napi::Env env, fc_status status, const std::string& detail);
 
 // Argument backstops (TypeScript validates first, with better messages).

@@ -7,9 +7,6 @@
 
 #include "addon/errors.h"
 #include "addon/spec_from_js.h"
-#include "core/init.h"
-#include "core/trainer.h"
-#include "kernels/kernels.h"
 
 namespace fc_addon {
 namespace {
@@ -129,8 +126,7 @@ class FitEpochWorker : public ModelWorker<Napi::AsyncProgressQueueWorker<fc::Bat
     fc::ProgressFn send;
     if (!progress_.IsEmpty()) send = [&](const fc::BatchProgress& p) { progress.Send(&p, 1); };
     Guard([&] {
-      return fc::train_epoch(model_->net(), model_->optimizer(), x_, y_, n_, batch_, shuffle_, model_->rng(),
-                             &model_->cancel_flag(), send, &result_);
+      return model_->backend().train_epoch(x_, y_, n_, batch_, shuffle_, &model_->cancel_flag(), send, &result_);
     });
   }
 
@@ -194,7 +190,7 @@ class PredictWorker : public ModelWorker<Napi::AsyncWorker> {
     out_index_ = keep_.size() - 1;
   }
   void Execute() override {
-    Guard([&] { return fc::predict(model_->net(), x_, n_, batch_, out_, &model_->cancel_flag()); });
+    Guard([&] { return model_->backend().predict(x_, n_, batch_, out_, &model_->cancel_flag()); });
   }
   void OnOK() override {
     model_->clear_busy();
@@ -218,12 +214,7 @@ class GradientWorker : public ModelWorker<Napi::AsyncWorker> {
     grads_index_ = keep_.size() - 1;
   }
   void Execute() override {
-    Guard([&] {
-      fc::Network<float>& net = model_->net();
-      fc_status st = fc::loss_and_gradients(net, x_, y_, n_, &loss_);
-      std::memcpy(grads_, net.grads(), sizeof(float) * net.num_params());
-      return st;
-    });
+    Guard([&] { return model_->backend().loss_and_gradients(x_, y_, n_, &loss_, grads_); });
   }
   void OnOK() override {
     Napi::Env env = Env();
@@ -248,6 +239,7 @@ class GradientWorker : public ModelWorker<Napi::AsyncWorker> {
 Napi::Function ModelWrap::Init(Napi::Env env) {
   return DefineClass(env, "NativeModel",
                      {
+                         InstanceMethod<&ModelWrap::Guarded<&ModelWrap::BackendName>>("backend"),
                          InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Isa>>("isa"),
                          InstanceMethod<&ModelWrap::Guarded<&ModelWrap::ParamCount>>("paramCount"),
                          InstanceMethod<&ModelWrap::Guarded<&ModelWrap::Layout>>("layout"),
@@ -278,7 +270,7 @@ ModelWrap::ModelWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ModelWra
     Construct(info);
     return info.Env().Undefined();
   });
-  if (info.Env().IsExceptionPending()) net_.reset();
+  if (info.Env().IsExceptionPending()) backend_.reset();
 }
 
 void ModelWrap::Construct(const Napi::CallbackInfo& info) {
@@ -290,33 +282,24 @@ void ModelWrap::Construct(const Napi::CallbackInfo& info) {
     return;
   }
   const uint64_t seed = (uint64_t)info[1].As<Napi::Number>().Int64Value();
-  // Optional third argument: a kernel table by name, for tests and benchmarks.
-  const fc::KernelTable<float>* kernels = &fc::active_kernels();
-  if (info[2].IsString()) {
-    const std::string isa = info[2].As<Napi::String>().Utf8Value();
-    kernels = fc::kernels_for_isa(isa.c_str());
-    if (kernels == nullptr) {
-      StatusError(env, FC_STATUS_UNSUPPORTED, "kernel table '" + isa + "' is not available on this CPU or build")
-          .ThrowAsJavaScriptException();
-      return;
-    }
-  }
-  try {
-    net_ = std::make_unique<fc::Network<float>>(spec, *kernels, /*threaded=*/true);
-    rng_.reseed(seed);
-    fc::keras_initialize(*net_, rng_);
-    net_->seed_dropout(seed);
-  } catch (const std::bad_alloc&) {
-    net_.reset();
-    StatusError(env, FC_STATUS_OUT_OF_MEMORY, "allocating the parameters").ThrowAsJavaScriptException();
+  // Optional: a kernel table by name (tests and benchmarks) and a backend
+  // by name (the per-backend test suites); undefined for the defaults.
+  const std::string isa = info[2].IsString() ? info[2].As<Napi::String>().Utf8Value() : "";
+  const std::string name =
+      info[3].IsString() ? info[3].As<Napi::String>().Utf8Value() : fc::backend_names().front();
+  std::string detail;
+  const fc_status status = fc::create_backend(name, spec, seed, isa, &backend_, &detail);
+  if (status != FC_STATUS_OK) {
+    backend_.reset();
+    StatusError(env, status, detail).ThrowAsJavaScriptException();
     return;
   }
-  external_bytes_ = (int64_t)(net_->num_params() * 2 * sizeof(float));
+  external_bytes_ = backend_->held_bytes();
   Napi::MemoryManagement::AdjustExternalMemory(env, external_bytes_);
 }
 
 bool ModelWrap::Usable(Napi::Env env) {
-  if (!net_) {
+  if (!backend_) {
     Napi::Error err = Napi::Error::New(env, "The model was disposed");
     err.Set("code", Napi::String::New(env, "ERR_FLOWCAST_DISPOSED"));
     err.ThrowAsJavaScriptException();
@@ -329,36 +312,39 @@ bool ModelWrap::Usable(Napi::Env env) {
   return true;
 }
 
+Napi::Value ModelWrap::BackendName(const Napi::CallbackInfo& info) {
+  if (!Usable(info.Env())) return info.Env().Undefined();
+  return Napi::String::New(info.Env(), backend_->name());
+}
+
 Napi::Value ModelWrap::Isa(const Napi::CallbackInfo& info) {
   if (!Usable(info.Env())) return info.Env().Undefined();
-  return Napi::String::New(info.Env(), net_->kernels().isa);
+  return Napi::String::New(info.Env(), backend_->kernels());
 }
 
 Napi::Value ModelWrap::ParamCount(const Napi::CallbackInfo& info) {
   if (!Usable(info.Env())) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), (double)net_->num_params());
+  return Napi::Number::New(info.Env(), (double)backend_->num_params());
 }
 
 Napi::Value ModelWrap::Layout(const Napi::CallbackInfo& info) {
   if (!Usable(info.Env())) return info.Env().Undefined();
-  return LayoutToJs(info.Env(), net_->layout());
+  return LayoutToJs(info.Env(), backend_->layout());
 }
 
 Napi::Value ModelWrap::GetParams(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
   Napi::Float32Array out;
-  if (!NewF32(env, net_->num_params(), 1, &out)) return env.Undefined();
-  // Read through the const view: reading must not mark the parameters changed.
-  const fc::Network<float>& net = *net_;
-  std::memcpy(out.Data(), net.params(), sizeof(float) * net.num_params());
+  if (!NewF32(env, backend_->num_params(), 1, &out)) return env.Undefined();
+  backend_->read_params(out.Data());
   return out;
 }
 
 Napi::Value ModelWrap::SetParams(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!Usable(env) || !CheckF32(env, info[0], "params", net_->num_params())) return env.Undefined();
-  std::memcpy(net_->params(), info[0].As<Napi::Float32Array>().Data(), sizeof(float) * net_->num_params());
+  if (!Usable(env) || !CheckF32(env, info[0], "params", backend_->num_params())) return env.Undefined();
+  backend_->write_params(info[0].As<Napi::Float32Array>().Data());
   return env.Undefined();
 }
 
@@ -376,8 +362,7 @@ Napi::Value ModelWrap::CompileAdam(const Napi::CallbackInfo& info) {
   c.beta1 = info[1].As<Napi::Number>().DoubleValue();
   c.beta2 = info[2].As<Napi::Number>().DoubleValue();
   c.epsilon = info[3].As<Napi::Number>().DoubleValue();
-  optimizer_.reset(c, net_->num_params());
-  compiled_ = true;
+  backend_->compile(c);
   return env.Undefined();
 }
 
@@ -422,8 +407,7 @@ Napi::Value ModelWrap::CompileOptimizer(const Napi::CallbackInfo& info) {
   number("weightDecay", &c.weight_decay);
   number("clipNorm", &c.clip_norm);
   number("clipValue", &c.clip_value);
-  optimizer_.reset(c, net_->num_params());
-  compiled_ = true;
+  backend_->compile(c);
   return env.Undefined();
 }
 
@@ -435,7 +419,7 @@ Napi::Value ModelWrap::SetLearningRate(const Napi::CallbackInfo& info) {
     TypeError(env, "setLearningRate expects a number").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  optimizer_.config.learning_rate = info[0].As<Napi::Number>().DoubleValue();
+  backend_->set_learning_rate(info[0].As<Napi::Number>().DoubleValue());
   return env.Undefined();
 }
 
@@ -445,7 +429,7 @@ Napi::Value ModelWrap::SetLoss(const Napi::CallbackInfo& info) {
   if (!Usable(env)) return env.Undefined();
   fc::LossKind kind;
   if (!ParseLoss(env, info[0], info[1], &kind)) return env.Undefined();
-  net_->set_loss(kind, info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1.0);
+  backend_->set_loss(kind, info[1].IsNumber() ? info[1].As<Napi::Number>().DoubleValue() : 1.0);
   return env.Undefined();
 }
 
@@ -459,14 +443,15 @@ Napi::Value ModelWrap::GetTrainingState(const Napi::CallbackInfo& info) {
     if (NewF32(env, (int64_t)v.size(), 1, &a) && !v.empty()) std::memcpy(a.Data(), v.data(), sizeof(float) * v.size());
     return a;
   };
+  const fc::TrainingState s = backend_->training_state();
   Napi::Object o = Napi::Object::New(env);
-  o.Set("step", Napi::Number::New(env, (double)optimizer_.step_count));
-  o.Set("m", copy(optimizer_.m));
-  o.Set("v", copy(optimizer_.v));
-  o.Set("ga", copy(optimizer_.ga));
-  o.Set("dropoutStep", Napi::Number::New(env, (double)net_->dropout_step()));
+  o.Set("step", Napi::Number::New(env, (double)s.step));
+  o.Set("m", copy(s.m));
+  o.Set("v", copy(s.v));
+  o.Set("ga", copy(s.ga));
+  o.Set("dropoutStep", Napi::Number::New(env, (double)s.dropout_step));
   Napi::Uint32Array rng = Napi::Uint32Array::New(env, 8);
-  rng_.get_state(rng.Data());
+  std::memcpy(rng.Data(), s.rng, sizeof s.rng);
   o.Set("rng", rng);
   return o;
 }
@@ -476,37 +461,47 @@ Napi::Value ModelWrap::GetTrainingState(const Napi::CallbackInfo& info) {
 Napi::Value ModelWrap::SetTrainingState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
-  const auto len = [&](int i) { return info[i].IsTypedArray() ? (int64_t)info[i].As<Napi::TypedArray>().ElementLength() : -INT64_C(1); };
-  if (!compiled_ || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsTypedArray() || !info[3].IsTypedArray() ||
-      !info[4].IsTypedArray() || len(1) != (int64_t)optimizer_.m.size() || len(2) != (int64_t)optimizer_.v.size() ||
-      len(3) != (int64_t)optimizer_.ga.size() || len(4) != 8) {
+  const auto is_type = [&](int i, napi_typedarray_type type) {
+    return info[i].IsTypedArray() && info[i].As<Napi::TypedArray>().TypedArrayType() == type;
+  };
+  const auto floats = [&](int i) {
+    const Napi::Float32Array a = info[i].As<Napi::Float32Array>();
+    return std::vector<float>(a.Data(), a.Data() + a.ElementLength());
+  };
+  const bool typed = info[0].IsNumber() && is_type(1, napi_float32_array) && is_type(2, napi_float32_array) &&
+                     is_type(3, napi_float32_array) && is_type(4, napi_uint32_array) &&
+                     info[4].As<Napi::TypedArray>().ElementLength() == 8;
+  // The backend refuses (changing nothing) vectors of the wrong lengths or
+  // a state before compile; an absent dropoutStep keeps the current one.
+  fc::TrainingState s;
+  if (typed) {
+    s.step = (int64_t)info[0].As<Napi::Number>().Int64Value();
+    s.m = floats(1);
+    s.v = floats(2);
+    s.ga = floats(3);
+    std::memcpy(s.rng, info[4].As<Napi::Uint32Array>().Data(), sizeof s.rng);
+    s.dropout_step = info[5].IsNumber() ? (uint64_t)info[5].As<Napi::Number>().Int64Value()
+                                        : backend_->training_state().dropout_step;
+  }
+  if (!typed || !backend_->set_training_state(s)) {
     StatusError(env, FC_STATUS_INVALID_ARGUMENT, "the training state does not match the compiled optimizer").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  optimizer_.step_count = (int64_t)info[0].As<Napi::Number>().Int64Value();
-  auto load = [&](int i, std::vector<float>& dst) {
-    if (!dst.empty()) std::memcpy(dst.data(), info[i].As<Napi::Float32Array>().Data(), sizeof(float) * dst.size());
-  };
-  load(1, optimizer_.m);
-  load(2, optimizer_.v);
-  load(3, optimizer_.ga);
-  rng_.set_state(info[4].As<Napi::Uint32Array>().Data());
-  if (info[5].IsNumber()) net_->set_dropout_step((uint64_t)info[5].As<Napi::Number>().Int64Value());
   return env.Undefined();
 }
 
 Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!Usable(env)) return env.Undefined();
-  if (!compiled_) {
+  if (!backend_->compiled()) {
     StatusError(env, FC_STATUS_NOT_COMPILED, "").ThrowAsJavaScriptException();
     return env.Undefined();
   }
   int64_t n = 0, batch = 0;
   if (!GetCount(env, info[2], "n", kMaxSamples, &n) || !GetCount(env, info[3], "batchSize", MaxBatch(), &batch))
     return env.Undefined();
-  if (!CheckF32(env, info[0], "x", n, net_->in_per_sample()) ||
-      !CheckF32(env, info[1], "y", n, net_->out_per_sample()))
+  if (!CheckF32(env, info[0], "x", n, backend_->in_per_sample()) ||
+      !CheckF32(env, info[1], "y", n, backend_->out_per_sample()))
     return env.Undefined();
   const bool shuffle = info[4].IsBoolean() && info[4].As<Napi::Boolean>().Value();
   cancel_.store(false);
@@ -523,7 +518,7 @@ Napi::Value ModelWrap::FitEpoch(const Napi::CallbackInfo& info) {
 bool ModelWrap::PredictArgs(const Napi::CallbackInfo& info, int64_t* n, int64_t* batch) {
   Napi::Env env = info.Env();
   return Usable(env) && GetCount(env, info[1], "n", kMaxSamples, n) && GetCount(env, info[2], "batchSize", MaxBatch(), batch) &&
-         CheckF32(env, info[0], "x", *n, net_->in_per_sample());
+         CheckF32(env, info[0], "x", *n, backend_->in_per_sample());
 }
 
 Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
@@ -531,7 +526,7 @@ Napi::Value ModelWrap::Predict(const Napi::CallbackInfo& info) {
   int64_t n = 0, batch = 0;
   if (!PredictArgs(info, &n, &batch)) return env.Undefined();
   Napi::Float32Array out;
-  if (!NewF32(env, n, net_->out_per_sample(), &out)) return env.Undefined();
+  if (!NewF32(env, n, backend_->out_per_sample(), &out)) return env.Undefined();
   cancel_.store(false);
   auto* w = new PredictWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(), n,
                               (int)batch, out);
@@ -548,10 +543,10 @@ Napi::Value ModelWrap::PredictSync(const Napi::CallbackInfo& info) {
   int64_t n = 0, batch = 0;
   if (!PredictArgs(info, &n, &batch)) return env.Undefined();
   Napi::Float32Array out;
-  if (!NewF32(env, n, net_->out_per_sample(), &out)) return env.Undefined();
+  if (!NewF32(env, n, backend_->out_per_sample(), &out)) return env.Undefined();
   fc_status st;
   try {
-    st = fc::predict(*net_, info[0].As<Napi::Float32Array>().Data(), n, (int)batch, out.Data(), nullptr);
+    st = backend_->predict(info[0].As<Napi::Float32Array>().Data(), n, (int)batch, out.Data(), nullptr);
   } catch (const std::bad_alloc&) {
     st = FC_STATUS_OUT_OF_MEMORY;
   }
@@ -567,11 +562,11 @@ Napi::Value ModelWrap::LossAndGradients(const Napi::CallbackInfo& info) {
   if (!Usable(env)) return env.Undefined();
   int64_t n = 0;
   if (!GetCount(env, info[2], "n", MaxBatch(), &n)) return env.Undefined();
-  if (!CheckF32(env, info[0], "x", n, net_->in_per_sample()) ||
-      !CheckF32(env, info[1], "y", n, net_->out_per_sample()))
+  if (!CheckF32(env, info[0], "x", n, backend_->in_per_sample()) ||
+      !CheckF32(env, info[1], "y", n, backend_->out_per_sample()))
     return env.Undefined();
   Napi::Float32Array grads;
-  if (!NewF32(env, net_->num_params(), 1, &grads)) return env.Undefined();
+  if (!NewF32(env, backend_->num_params(), 1, &grads)) return env.Undefined();
   auto* w = new GradientWorker(env, this, info.This().As<Napi::Object>(), info[0].As<Napi::Float32Array>().Data(),
                                info[1].As<Napi::Float32Array>().Data(), n, grads);
   w->Keep(info[0]);
@@ -583,13 +578,13 @@ Napi::Value ModelWrap::LossAndGradients(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ModelWrap::ResetStates(const Napi::CallbackInfo& info) {
-  if (Usable(info.Env())) net_->reset_states();
+  if (Usable(info.Env())) backend_->reset_states();
   return info.Env().Undefined();
 }
 
 Napi::Value ModelWrap::StateRows(const Napi::CallbackInfo& info) {
   if (!Usable(info.Env())) return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), net_->state_rows());
+  return Napi::Number::New(info.Env(), backend_->state_rows());
 }
 
 static bool LstmLayerIndex(Napi::Env env, const fc::NetworkSpec& spec, Napi::Value v, int* k) {
@@ -609,12 +604,12 @@ Napi::Value ModelWrap::GetState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int k = 0;
   int64_t rows = 0;
-  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetCount(env, info[1], "rows", MaxBatch(), &rows))
+  if (!Usable(env) || !LstmLayerIndex(env, backend_->spec(), info[0], &k) || !GetCount(env, info[1], "rows", MaxBatch(), &rows))
     return env.Undefined();
-  const int64_t units = net_->spec().layers[k].units;
+  const int64_t units = backend_->spec().layers[k].units;
   Napi::Float32Array h, c;
   if (!NewF32(env, rows, units, &h) || !NewF32(env, rows, units, &c)) return env.Undefined();
-  net_->get_state(k, h.Data(), c.Data(), (int)rows);
+  backend_->get_state(k, h.Data(), c.Data(), (int)rows);
   Napi::Object out = Napi::Object::New(env);
   out.Set("h", h);
   out.Set("c", c);
@@ -625,11 +620,11 @@ Napi::Value ModelWrap::SetState(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int k = 0;
   int64_t rows = 0;
-  if (!Usable(env) || !LstmLayerIndex(env, net_->spec(), info[0], &k) || !GetCount(env, info[3], "rows", MaxBatch(), &rows))
+  if (!Usable(env) || !LstmLayerIndex(env, backend_->spec(), info[0], &k) || !GetCount(env, info[3], "rows", MaxBatch(), &rows))
     return env.Undefined();
-  const int64_t units = net_->spec().layers[k].units;
+  const int64_t units = backend_->spec().layers[k].units;
   if (!CheckF32(env, info[1], "h", rows, units) || !CheckF32(env, info[2], "c", rows, units)) return env.Undefined();
-  net_->set_state(k, info[1].As<Napi::Float32Array>().Data(), info[2].As<Napi::Float32Array>().Data(), (int)rows);
+  backend_->set_state(k, info[1].As<Napi::Float32Array>().Data(), info[2].As<Napi::Float32Array>().Data(), (int)rows);
   return env.Undefined();
 }
 
@@ -648,10 +643,9 @@ Napi::Value ModelWrap::Dispose(const Napi::CallbackInfo& info) {
     BusyError(env, busy_).ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  if (net_) {
+  if (backend_) {
     Napi::MemoryManagement::AdjustExternalMemory(env, -external_bytes_);
-    net_.reset();
-    optimizer_.reset(fc::OptimizerConfig{}, 0);
+    backend_.reset();
   }
   return env.Undefined();
 }

@@ -1,10 +1,15 @@
-// NativeModel: the JS handle on one Network<float> and its optimizer state.
-// Only typed arrays, numbers and shapes cross; parameters, gradients and
-// Optimizer state (moments, buffers) stays here as contiguous buffers.
+// NativeModel: the JS handle on one compute backend (backend/backend.h),
+// which owns the parameters, gradients, optimizer state and recurrent state
+// as contiguous buffers. Only typed arrays, numbers and shapes cross; this
+// file checks them and runs the backend's long calls in async workers; it
+// knows no backend by its type.
 //
-// TS signatures (lib/native.ts mirrors these):
-//   new NativeModel(spec: NativeSpec, seed: number, isa?: string)
-//   isa(): string                             the kernel table this model runs on
+// TS signatures (lib/native/binding.ts mirrors these):
+//   new NativeModel(spec: NativeSpec, seed: number, isa?: string, backend?: string)
+//                                             isa: a kernel table by name; backend: by name
+//                                             (default: the first of backends())
+//   backend(): string                         the backend this model runs on ('cpu')
+//   isa(): string                             the kernel table it runs
 //   paramCount(): number
 //   layout(): { name: string, offset: number, shape: number[] }[]
 //   getParams(): Float32Array                 setParams(p: Float32Array): void
@@ -34,11 +39,8 @@
 #include <memory>
 #include <string>
 
-#include "core/network.h"
-#include "core/optimizer.h"
-#include "core/rng.h"
-#include "core/spec.h"
 #include "addon/errors.h"
+#include "backend/backend.h"
 
 namespace fc_addon {
 
@@ -48,9 +50,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   explicit ModelWrap(const Napi::CallbackInfo& info);
 
   // Used by the workers (main thread only).
-  fc::Network<float>& net() { return *net_; }
-  fc::Optimizer& optimizer() { return optimizer_; }
-  fc::Rng& rng() { return rng_; }
+  fc::Backend& backend() { return *backend_; }
   std::atomic<bool>& cancel_flag() { return cancel_; }
   void set_busy(const char* what) {
     busy_ = what;
@@ -70,13 +70,14 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
     return CatchAll(info.Env(), [&] { return (this->*Method)(info); });
   }
   // The largest batch whose rows (batch * steps) one GEMM can take.
-  int64_t MaxBatch() const { return fc::kMaxRows / net_->spec().steps; }
+  int64_t MaxBatch() const { return fc::kMaxRows / backend_->spec().steps; }
   void Construct(const Napi::CallbackInfo& info);
   // Throws and returns false if disposed or busy.
   bool Usable(Napi::Env env);
   // Reads (x, n, batchSize) of predict / predictSync; throws and returns false on bad input.
   bool PredictArgs(const Napi::CallbackInfo& info, int64_t* n, int64_t* batch);
 
+  Napi::Value BackendName(const Napi::CallbackInfo& info);
   Napi::Value Isa(const Napi::CallbackInfo& info);
   Napi::Value ParamCount(const Napi::CallbackInfo& info);
   Napi::Value Layout(const Napi::CallbackInfo& info);
@@ -100,10 +101,7 @@ class ModelWrap : public Napi::ObjectWrap<ModelWrap> {
   Napi::Value Busy(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
 
-  std::unique_ptr<fc::Network<float>> net_;
-  fc::Optimizer optimizer_;
-  bool compiled_ = false;
-  fc::Rng rng_;
+  std::unique_ptr<fc::Backend> backend_;
   std::atomic<bool> cancel_{false};
   const char* busy_ = nullptr;  // what the model is busy with, or null
   static inline int running_ = 0;

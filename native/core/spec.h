@@ -37,7 +37,7 @@ struct NetworkSpec {
 };
 
 // Stated size limits, checked in 64-bit arithmetic by validate_spec (and by
-// lib/limits.ts first). Every buffer index in the core is a int64_t and
+// lib/core/limits.ts first). Every buffer index in the core is a int64_t and
 // every kernel dimension an int: with these limits 4 * units, steps * batch
 // rows (the binding caps batch at kMaxRows / steps) and each weight matrix
 // stay far inside int, and the parameter count inside what a Float32Array
