@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// A/B speed check of a kernel change: W1 and W2 training (the workloads of
-// scripts/bench.mjs) on this checkout's addon and on another built checkout's
-// addon, loaded into one process and run alternately, so drift in a shared
-// machine's speed hits both sides alike. Prints the medians and the ratio
-// (this / other) per workload and thread count.
+// A/B speed check of a native change: W1 and W2 training and S1 streaming
+// steps (the workloads of scripts/bench.mjs) on this checkout's addon and on
+// another built checkout's addon, loaded into one process and run
+// alternately, so drift in a shared machine's speed hits both sides alike.
+// Prints the medians and the ratio (this / other: > 1 is faster for rates,
+// slower for S1's microseconds) per workload and thread count.
 // Usage: node scripts/bench-ab.mjs <other checkout with build/Release/flowcast.node> [--repeats N] [--threads 1,2]
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cpuInfo, describeCpu } from '../dist/cpu.js';
+import { cpuInfo, describeCpu } from '../dist/native/cpu.js';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,12 +26,12 @@ const repeats = Number(opts.repeats ?? 7);
 const threadCounts = (opts.threads ?? '1,2').split(',').map(Number);
 const median = (xs) => [...xs].sort((p, q) => p - q)[Math.floor(xs.length / 2)];
 
-const lstmSpec = (steps, features, units, tanh) => ({
+const lstmSpec = (steps, features, units, tanh, stateful = false) => ({
   steps,
   features,
   layers: [
-    { kind: 0, units, returnSequences: true, stateful: false, activation: 0 },
-    { kind: 0, units, returnSequences: false, stateful: false, activation: 0 },
+    { kind: 0, units, returnSequences: true, stateful, activation: 0 },
+    { kind: 0, units, returnSequences: false, stateful, activation: 0 },
     { kind: 1, units: 1, returnSequences: false, stateful: false, activation: tanh ? 1 : 0 },
   ],
 });
@@ -60,6 +61,23 @@ async function epochRate(b, w, x, y) {
   return rate;
 }
 
+// S1: microseconds per streaming step of the W1 network (batch 1, one step,
+// state carried), as scripts/bench.mjs measures it, over `steps` steps.
+function streamUs(b, steps) {
+  const m = new b.NativeModel(lstmSpec(1, 1, 100, true, true), 0);
+  const xs = data(steps, 3);
+  const one = new Float32Array(1);
+  m.predictSync(one, 1, 1);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) {
+    one[0] = xs[i];
+    m.predictSync(one, 1, 1);
+  }
+  const us = ((performance.now() - t0) * 1000) / steps;
+  m.dispose();
+  return us;
+}
+
 console.log(`${new Date().toISOString()}  ${describeCpu(cpuInfo())}, kernels ${sides.this.isa()} (other: ${sides.other.isa()})`);
 for (const th of threadCounts) {
   for (const b of Object.values(sides)) b.setThreads(th);
@@ -77,4 +95,12 @@ for (const th of threadCounts) {
     console.log(`${name} training, ${th} thread${th > 1 ? 's' : ''}: this ${Math.round(a)} samples/s, other ${Math.round(o)}; ` +
       `ratio of medians ${(a / o).toFixed(3)}, median of paired ratios ${median(pairs).toFixed(3)} (${repeats} pairs)`);
   }
+  const us = { this: [], other: [] };
+  for (let r = 0; r < repeats; r++) {
+    const order = r % 2 ? ['other', 'this'] : ['this', 'other'];
+    for (const side of order) us[side].push(streamUs(sides[side], 5000));
+  }
+  const a = median(us.this), o = median(us.other);
+  console.log(`S1 streaming step, ${th} thread${th > 1 ? 's' : ''}: this ${a.toFixed(1)} us/step, other ${o.toFixed(1)}; ` +
+    `ratio of medians ${(a / o).toFixed(3)}, median of paired ratios ${median(us.this.map((v, i) => v / us.other[i])).toFixed(3)} (${repeats} pairs)`);
 }

@@ -9,11 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arima } from '../dist/arima/arima.js';
-import { autoArima } from '../dist/arima/auto.js';
-import { ets } from '../dist/baselines/ets.js';
-import { stlf } from '../dist/baselines/stlf.js';
-import { thetaf } from '../dist/baselines/theta.js';
+import { arima } from '../dist/classical/arima.js';
+import { autoArima } from '../dist/classical/auto-arima.js';
+import { ets } from '../dist/classical/ets.js';
+import { stlf } from '../dist/classical/stlf.js';
+import { thetaf } from '../dist/classical/theta.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);

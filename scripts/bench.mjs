@@ -23,9 +23,9 @@ import { existsSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { binding } from '../dist/native.js';
+import { binding } from '../dist/native/binding.js';
 import { readCsv } from '../dist/data/csv.js';
-import { cpuInfo, describeCpu } from '../dist/cpu.js';
+import { cpuInfo, describeCpu } from '../dist/native/cpu.js';
 
 const { values: opts } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-# Likelihood fixture for lib/arima/state-space.ts: stats' ARIMA_Like (the C
+# Likelihood fixture for lib/classical/arima-state-space.ts: stats' ARIMA_Like (the C
 # Kalman filter behind arima(), Gardner 1980 initial covariance, kappa 1e6)
 # at fixed coefficients, without an optimizer in between. The Seattle point is
 # one a BFGS path visits on the ridge of (2,1,3)(2,0,2)[7]: AR and MA roots

@@ -1,4 +1,4 @@
-# Conformance fixture for lib/arima: R forecast's Arima() (stats::arima,
+# Conformance fixture for lib/classical: R forecast's Arima() (stats::arima,
 # CSS-ML) for given orders on AirPassengers, co2, sunspots, Taylor and
 # 3,000 bitcoin minute closes; coefficients, log-likelihood, AIC, AICc,
 # BIC, sigma2 and 24-step forecasts with 80/95% intervals.

@@ -1,4 +1,4 @@
-# Conformance fixture for lib/arima/auto.ts: R forecast's auto.arima()
+# Conformance fixture for lib/classical/auto-arima.ts: R forecast's auto.arima()
 # (defaults: stepwise, AICc, KPSS for d, seasonal strength for D) on ten
 # series; the chosen orders, constant, AICc and log-likelihood.
 #   Rscript scripts/gen-auto-arima-r.R

@@ -1,4 +1,4 @@
-# Conformance fixture for flowcast's simple baselines (lib/baselines/simple.ts):
+# Conformance fixture for flowcast's simple baselines (lib/classical/simple.ts):
 # R's forecast package (Debian r-cran-forecast) on real series from ../shared/data.
 #   Rscript scripts/gen-baselines-r.R
 # Writes test/fixtures/r/baselines.json: per series, the values and, per method,

@@ -1,4 +1,4 @@
-# Conformance fixture for lib/stats/box-cox.ts and lib/baselines/box-cox.ts:
+# Conformance fixture for lib/stats/box-cox.ts and lib/classical/box-cox.ts:
 # R forecast's BoxCox.lambda() (Guerrero) on the seasonal series and 3,000
 # bitcoin closes, BoxCox()/InvBoxCox() at a few lambdas, and forecasts of
 # models fitted with a lambda (ets, Arima, rwf, stlf; medians and

@@ -1,4 +1,4 @@
-# Conformance fixture for lib/baselines/ets.ts: R forecast's ets() for each
+# Conformance fixture for lib/classical/ets.ts: R forecast's ets() for each
 # form of its default (restricted) set, additive and multiplicative, on
 # AirPassengers and co2 (last 240 months), m = 12, and its automatic choice.
 #   Rscript scripts/gen-ets-r.R

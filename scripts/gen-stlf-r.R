@@ -1,4 +1,4 @@
-# Conformance fixture for lib/stats/mstl.ts and lib/baselines/stlf.ts: R
+# Conformance fixture for lib/stats/mstl.ts and lib/classical/stlf.ts: R
 # forecast's mstl() and stlf() (forecast.mstl) with each method on monthly
 # series (one period) and the Taylor half-hourly load with one period (48)
 # and two (48 and 336): decomposition, the model chosen for the seasonally

@@ -1,4 +1,4 @@
-# Conformance fixture for lib/baselines/theta.ts, ses() and decompose():
+# Conformance fixture for lib/classical/theta.ts, ses() and decompose():
 # R forecast's thetaf() (the seasonality test, multiplicative decomposition,
 # SES by MSE, drift, intervals), ses() and stats::decompose() on AirPassengers,
 # co2, sunspots, the Taylor half-hourly load (m = 48) and 3,000 bitcoin closes.
