@@ -69,7 +69,7 @@ t.test('an unavailable table is a clear error', async (t) => {
 
 // Generous timeouts: CI also runs this file under qemu-user CPU emulation (~50x slower;
 // .ci/run raises TAP_TIMEOUT for the file as a whole).
-testEachBackend('ISA tables', (backend) => ({ timeout: 600_000, skip: noVariants(backend) }), async (t, backend) => {
+testEachBackend('ISA tables', (backend: string) => ({ timeout: 600_000, skip: noVariants(backend) }), async (t, backend) => {
   for (const s of shapes) {
     const sp = spec(s);
     const ref = nativeModel(sp, 11, 'cpu', 'scalar');
@@ -96,7 +96,7 @@ testEachBackend('ISA tables', (backend) => ({ timeout: 600_000, skip: noVariants
   }
 });
 
-testEachBackend('ISA tables train alike', (backend) => ({ timeout: 600_000, skip: noVariants(backend) }), async (t, backend) => {
+testEachBackend('ISA tables train alike', (backend: string) => ({ timeout: 600_000, skip: noVariants(backend) }), async (t, backend) => {
   // 10 Adam steps on the book shape: trajectories stay within float32 noise.
   const s = shapes[2]!;
   const rand = rng(77);

@@ -6,7 +6,17 @@
  * FLOWCAST_TEST_BACKENDS=cpu,... narrows the list (a name this build lacks
  * fails the run rather than testing nothing).
  */
-import t, { type Test, type TestOpts } from 'tap';
+import t, { type Test } from 'tap';
+
+/**
+ * The t.test() options these suites use. Written out rather than imported:
+ * tap's generated TestOpts type is not visible when a file runs under
+ * @tapjs/typescript alone (as .ci/run does under qemu).
+ */
+export interface SuiteOptions {
+  timeout?: number;
+  skip?: boolean | string;
+}
 import { binding, type NativeModel, type NativeSpec } from '../../lib/native/binding.js';
 import { selectBackend } from '../../lib/native/backends.js';
 
@@ -27,7 +37,7 @@ export const BACKENDS: readonly string[] = listed();
  */
 export function testEachBackend(
   name: string,
-  options: TestOpts | ((backend: string) => TestOpts),
+  options: SuiteOptions | ((backend: string) => SuiteOptions),
   body: (t: Test, backend: string) => Promise<void>,
 ): void {
   for (const backend of BACKENDS) {
